@@ -1,0 +1,135 @@
+// The API contract, declared once. main/core/service.ts implements it; main/server/ serves it
+// over HTTP + WebSocket; main/electron/ serves it over IPC; renderer/api/ calls it. Nothing
+// here may import Node, the DOM or Electron.
+import type {
+  MessageDetail,
+  MessageSummary,
+  MimeNode,
+  Page,
+  ServerInfo,
+  SessionSummary,
+  Settings,
+  TimelineEvent,
+  WireChunk,
+} from './types.js';
+
+export interface MessageQuery {
+  offset?: number;
+  limit?: number;
+  /** Free text: matches from, to, subject and the text body. */
+  q?: string;
+  from?: string;
+  to?: string;
+  subject?: string;
+  sessionId?: string;
+}
+
+export interface SessionQuery {
+  offset?: number;
+  limit?: number;
+  q?: string;
+  protocol?: string;
+  role?: string;
+}
+
+export interface SessionDetail {
+  session: SessionSummary;
+  /** A page of timeline events, in order. */
+  events: Page<TimelineEvent>;
+}
+
+/** Bytes travel as base64 in JSON and as Uint8Array over IPC; the call signature hides which. */
+export interface BinaryResult {
+  contentType: string;
+  filename: string;
+  data: Uint8Array;
+}
+
+/** Every call: its parameters and its result. */
+export interface ApiCalls {
+  'server.info': { params: Record<string, never>; result: ServerInfo };
+  'messages.list': { params: MessageQuery; result: Page<MessageSummary> };
+  'messages.get': { params: { id: string }; result: MessageDetail };
+  'messages.raw': { params: { id: string }; result: BinaryResult };
+  'messages.mime': { params: { id: string }; result: MimeNode };
+  'messages.part': { params: { id: string; path: string }; result: BinaryResult };
+  'messages.markRead': { params: { id: string; read: boolean }; result: MessageSummary };
+  'messages.delete': { params: { id: string }; result: { deleted: number } };
+  'messages.clear': { params: Record<string, never>; result: { deleted: number } };
+  'sessions.list': { params: SessionQuery; result: Page<SessionSummary> };
+  'sessions.get': { params: { id: string; offset?: number; limit?: number }; result: SessionDetail };
+  'sessions.wire': { params: { id: string; offset?: number; limit?: number }; result: Page<WireChunk> };
+  'sessions.clear': { params: Record<string, never>; result: { deleted: number } };
+  'settings.get': { params: Record<string, never>; result: Settings };
+  'settings.update': { params: DeepPartial<Settings>; result: Settings };
+}
+
+export type ApiMethod = keyof ApiCalls;
+export type ApiParams<M extends ApiMethod> = ApiCalls[M]['params'];
+export type ApiResult<M extends ApiMethod> = ApiCalls[M]['result'];
+
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
+
+/** Live events pushed to the UI. */
+export interface ApiEvents {
+  'session.started': SessionSummary;
+  'session.updated': SessionSummary;
+  'session.closed': SessionSummary;
+  'timeline.appended': { sessionId: string; events: TimelineEvent[] };
+  'message.received': MessageSummary;
+  'message.updated': MessageSummary;
+  'messages.deleted': { ids: string[] };
+  'sessions.deleted': { ids: string[] };
+  'settings.changed': Settings;
+}
+
+export type ApiEventName = keyof ApiEvents;
+export interface ApiEventEnvelope<E extends ApiEventName = ApiEventName> {
+  event: E;
+  data: ApiEvents[E];
+}
+
+/** The one client interface both transports implement, in the renderer and in tests. */
+export interface MailtapApi {
+  call<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResult<M>>;
+  subscribe(listener: (e: ApiEventEnvelope) => void): () => void;
+}
+
+/** A failed call: the transport turns it into this, with an HTTP-like status. */
+export interface ApiErrorBody {
+  error: { status: number; code: string; message: string };
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface Route {
+  method: HttpMethod;
+  /** Path with :params, under /api. */
+  path: string;
+  /** A binary result is served as bytes with its own Content-Type, not JSON. */
+  binary?: boolean;
+}
+
+/** REST mapping of every call. The server and the browser client both derive from this table. */
+export const routes: { [M in ApiMethod]: Route } = {
+  'server.info': { method: 'GET', path: '/api/info' },
+  'messages.list': { method: 'GET', path: '/api/messages' },
+  'messages.get': { method: 'GET', path: '/api/messages/:id' },
+  'messages.raw': { method: 'GET', path: '/api/messages/:id/raw', binary: true },
+  'messages.mime': { method: 'GET', path: '/api/messages/:id/mime' },
+  'messages.part': { method: 'GET', path: '/api/messages/:id/parts/:path', binary: true },
+  'messages.markRead': { method: 'PATCH', path: '/api/messages/:id' },
+  'messages.delete': { method: 'DELETE', path: '/api/messages/:id' },
+  'messages.clear': { method: 'DELETE', path: '/api/messages' },
+  'sessions.list': { method: 'GET', path: '/api/sessions' },
+  'sessions.get': { method: 'GET', path: '/api/sessions/:id' },
+  'sessions.wire': { method: 'GET', path: '/api/sessions/:id/wire' },
+  'sessions.clear': { method: 'DELETE', path: '/api/sessions' },
+  'settings.get': { method: 'GET', path: '/api/settings' },
+  'settings.update': { method: 'PATCH', path: '/api/settings' },
+};
+
+/** The IPC channel name of a call (Electron transport). */
+export const ipcChannel = (method: ApiMethod): string => `mailtap:${method}`;
+export const IPC_EVENT_CHANNEL = 'mailtap:event';
+export const WS_PATH = '/api/events';
