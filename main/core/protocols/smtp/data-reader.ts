@@ -1,0 +1,132 @@
+// Reads an SMTP DATA payload: everything up to the end-of-data indicator CRLF "." CRLF
+// (RFC 5321 §4.1.1.4), undoing the dot-stuffing of §4.5.2. Shared by the sink's server state
+// machine and the proxy's dissector.
+//
+// Only CRLF.CRLF ends the payload. The "SMTP smuggling" family (bare LF, bare CR, LF.LF,
+// CRLF.LF, LF.CRLF) never does: those bytes stay in the message and are reported, so that a
+// payload is never cut short and a second message can never be smuggled in after a fake end.
+
+export interface DataWarnings {
+  bareLf: number;
+  bareCr: number;
+}
+
+export interface DataPush {
+  /** True once CRLF.CRLF was seen. */
+  done: boolean;
+  /** How many bytes of this push belong to the payload, terminator included. */
+  consumed: number;
+}
+
+const CR = 13;
+const LF = 10;
+const DOT = 46;
+
+export class DataReader {
+  /** Unstuffed message bytes, in order. Empty if the message went over `maxSize`. */
+  readonly chunks: Buffer[] = [];
+  /** Unstuffed size, counted even past the limit. */
+  size = 0;
+  /** Bytes on the wire, terminator included. */
+  wireBytes = 0;
+  readonly warnings: DataWarnings = { bareLf: 0, bareCr: 0 };
+  private atLineStart = true;
+  /** Up to two bytes held back because they may start a terminator or a CRLF. */
+  private carry: Buffer = Buffer.alloc(0);
+  private finished = false;
+
+  constructor(private readonly maxSize: number = Infinity) {}
+
+  get overLimit(): boolean {
+    return this.size > this.maxSize;
+  }
+
+  get done(): boolean {
+    return this.finished;
+  }
+
+  push(input: Uint8Array): DataPush {
+    if (this.finished) return { done: true, consumed: 0 };
+    const chunk = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+    const carried = this.carry.length;
+    const buf = carried ? Buffer.concat([this.carry, chunk]) : chunk;
+    this.carry = Buffer.alloc(0);
+    let pos = 0;
+    let segStart = 0;
+    const len = buf.length;
+    while (pos < len) {
+      if (this.atLineStart) {
+        if (buf[pos] === DOT) {
+          if (len - pos < 3) {
+            // ".", ".\r" might still become ".\r\n": hold them back.
+            if (len - pos === 1 || buf[pos + 1] === CR) {
+              this.emit(buf, segStart, pos);
+              this.carry = Buffer.from(buf.subarray(pos));
+              return this.result(false, len - carried);
+            }
+          } else if (buf[pos + 1] === CR && buf[pos + 2] === LF) {
+            this.emit(buf, segStart, pos);
+            this.finished = true;
+            return this.result(true, pos + 3 - carried);
+          }
+          // A stuffed dot: drop it (RFC 5321 §4.5.2).
+          this.emit(buf, segStart, pos);
+          segStart = pos + 1;
+          pos += 1;
+        }
+        this.atLineStart = false;
+        if (pos >= len) break;
+      }
+      const lf = buf.indexOf(LF, pos);
+      const lineEnd = lf < 0 ? len : lf;
+      this.countBareCr(buf, pos, lineEnd);
+      if (lf < 0) {
+        if (buf[len - 1] === CR) {
+          // Cannot tell yet whether this CR is bare: hold it back.
+          this.emit(buf, segStart, len - 1);
+          this.carry = Buffer.from(buf.subarray(len - 1));
+          return this.result(false, len - carried);
+        }
+        pos = len;
+        break;
+      }
+      if (lf === 0 || buf[lf - 1] !== CR) this.warnings.bareLf++;
+      else this.atLineStart = true;
+      pos = lf + 1;
+    }
+    this.emit(buf, segStart, len);
+    return this.result(false, len - carried);
+  }
+
+  private result(done: boolean, consumed: number): DataPush {
+    this.wireBytes += consumed;
+    return { done, consumed };
+  }
+
+  /**
+   * Count CRs in [from, to) that no LF follows. A CR at to-1 is either the CR of the line's
+   * CRLF or the last byte of the push, which is held back and looked at again with the next.
+   */
+  private countBareCr(buf: Buffer, from: number, to: number): void {
+    let i = buf.indexOf(CR, from);
+    while (i >= 0 && i < to - 1) {
+      this.warnings.bareCr++;
+      i = buf.indexOf(CR, i + 1);
+    }
+  }
+
+  private emit(buf: Buffer, from: number, to: number): void {
+    if (to <= from) return;
+    this.size += to - from;
+    if (this.size <= this.maxSize) this.chunks.push(Buffer.from(buf.subarray(from, to)));
+    else if (this.chunks.length) this.chunks.length = 0;
+  }
+
+  /** The warnings as human-readable strings, for the message and the timeline. */
+  describeWarnings(): string[] {
+    const out: string[] = [];
+    if (this.warnings.bareLf) out.push(`bare LF in DATA (${this.warnings.bareLf}×): not treated as a line end (RFC 5321 §2.3.8)`);
+    if (this.warnings.bareCr) out.push(`bare CR in DATA (${this.warnings.bareCr}×) (RFC 5321 §2.3.8)`);
+    return out;
+  }
+}
