@@ -1,0 +1,141 @@
+// The `mailtap` command. `mailtap serve` runs the headless server: the sink and the UI/API.
+import { homedir, platform } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { startMailtap, type RunningMailtap } from './app.js';
+import { VERSION } from './core/service.js';
+
+export function defaultDataDir(): string {
+  if (process.env.MAILTAP_DATA) return resolve(process.env.MAILTAP_DATA);
+  const home = homedir();
+  switch (platform()) {
+    case 'darwin':
+      return join(home, 'Library', 'Application Support', 'mailtap');
+    case 'win32':
+      return join(process.env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'mailtap');
+    default:
+      return join(process.env.XDG_DATA_HOME ?? join(home, '.local', 'share'), 'mailtap');
+  }
+}
+
+const USAGE = `mailtap ${VERSION}: catch, inspect and replay SMTP, POP3 and IMAP
+
+Usage:
+  mailtap serve [options]     run the headless server (sink + UI/API)
+  mailtap --version | --help
+
+Options for serve:
+  --host ADDR        address to bind (default 127.0.0.1; any other needs --token)
+  --smtp-port N      SMTP sink port (default 1025; 0 = ephemeral)
+  --smtps-port N     SMTP sink with implicit TLS (off unless given)
+  --http-port N      UI and API port (default 8025; 0 = ephemeral)
+  --data DIR         data directory (default: ${defaultDataDir()})
+  --token TOKEN      require this token for the API (Authorization: Bearer, or ?token=)
+  --max-message-size BYTES   SMTP SIZE limit for this run
+`;
+
+export interface ServeFlags {
+  host?: string;
+  smtpPort?: number;
+  smtpsPort?: number;
+  httpPort?: number;
+  data?: string;
+  token?: string;
+  maxMessageSize?: number;
+}
+
+function port(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number from 0 to 65535`);
+  return n;
+}
+
+export function parseServeArgs(argv: string[]): ServeFlags {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      host: { type: 'string' },
+      'smtp-port': { type: 'string' },
+      'smtps-port': { type: 'string' },
+      'http-port': { type: 'string' },
+      data: { type: 'string' },
+      token: { type: 'string' },
+      'max-message-size': { type: 'string' },
+    },
+    strict: true,
+  });
+  const f: ServeFlags = {};
+  if (values.host) f.host = values.host;
+  const sp = port(values['smtp-port'], '--smtp-port');
+  if (sp !== undefined) f.smtpPort = sp;
+  const ssp = port(values['smtps-port'], '--smtps-port');
+  if (ssp !== undefined) f.smtpsPort = ssp;
+  const hp = port(values['http-port'], '--http-port');
+  if (hp !== undefined) f.httpPort = hp;
+  if (values.data) f.data = resolve(values.data);
+  if (values.token) f.token = values.token;
+  if (values['max-message-size']) f.maxMessageSize = Number(values['max-message-size']);
+  return f;
+}
+
+/** Start the headless server, print where it listens, and stop cleanly on SIGINT/SIGTERM. */
+export async function serve(flags: ServeFlags = {}, log: (s: string) => void = console.log): Promise<RunningMailtap> {
+  const dataDir = flags.data ?? defaultDataDir();
+  const app = await startMailtap({
+    dataDir,
+    ...(flags.host ? { host: flags.host } : {}),
+    ...(flags.smtpPort !== undefined ? { smtpPort: flags.smtpPort } : {}),
+    ...(flags.smtpsPort !== undefined ? { smtpsPort: flags.smtpsPort } : {}),
+    ...(flags.httpPort !== undefined ? { httpPort: flags.httpPort } : {}),
+    ...(flags.token ? { token: flags.token } : {}),
+    ...(flags.maxMessageSize ? { settings: { smtp: { maxMessageSize: flags.maxMessageSize } } } : {}),
+  });
+  log(`mailtap ${VERSION}: data in ${dataDir}`);
+  for (const l of app.info.listeners) {
+    const host = l.address.includes(':') ? `[${l.address}]` : l.address;
+    log(`  ${l.name.padEnd(6)} ${l.protocol} ${l.role} listening on ${host}:${l.port}${l.tls === 'implicit' ? ' (implicit TLS)' : ' (STARTTLS available)'}`);
+  }
+  log(`  ui     ${app.info.http.url}`);
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    log('mailtap: stopping');
+    void app.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return app;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    console.log(USAGE);
+    return cmd ? 0 : 1;
+  }
+  if (cmd === '--version' || cmd === '-v') {
+    console.log(VERSION);
+    return 0;
+  }
+  if (cmd === 'serve') {
+    await serve(parseServeArgs(rest));
+    return -1; // keep running
+  }
+  console.error(`mailtap: unknown command ${cmd}\n\n${USAGE}`);
+  return 2;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      if (code >= 0) process.exit(code);
+    },
+    (e: Error) => {
+      console.error(`mailtap: ${e.message}`);
+      process.exit(2);
+    },
+  );
+}

@@ -1,0 +1,83 @@
+// One handler per API call. Parameters arrive from HTTP query strings as strings, or from IPC
+// as values, so every handler checks and converts what it takes.
+import type { ApiMethod, ApiParams, ApiResult } from '../../shared/api.js';
+import { badRequest, notFound } from './errors.js';
+import { extractPart } from './mime/index.js';
+import type { MailtapService } from './service.js';
+
+type Handler<M extends ApiMethod> = (s: MailtapService, p: ApiParams<M>) => Promise<ApiResult<M>> | ApiResult<M>;
+
+const str = (v: unknown, name: string): string => {
+  if (typeof v !== 'string' || !v) throw badRequest(`${name} is required`);
+  return v;
+};
+const num = (v: unknown): number | undefined => (v === undefined || v === '' ? undefined : Number(v));
+
+export const handlers: { [M in ApiMethod]: Handler<M> } = {
+  'server.info': (s) => s.info(),
+  'messages.list': (s, p) => s.messages.list({ ...p, offset: num(p.offset), limit: num(p.limit) }),
+  'messages.get': async (s, p) => {
+    const id = str(p.id, 'id');
+    const summary = s.messages.get(id) ?? throwNotFound('message');
+    const { parsed } = await s.parsed.get(id);
+    return { ...summary, headers: parsed.headers, text: parsed.text, html: parsed.html, attachments: parsed.attachments };
+  },
+  'messages.raw': async (s, p) => {
+    const id = str(p.id, 'id');
+    if (!s.messages.get(id)) throw notFound('message');
+    return { contentType: 'message/rfc822', filename: `${id}.eml`, data: await s.messages.raw(id) };
+  },
+  'messages.mime': async (s, p) => (await s.parsed.get(str(p.id, 'id'))).parsed.tree,
+  'messages.part': async (s, p) => {
+    const { raw, parsed } = await s.parsed.get(str(p.id, 'id'));
+    try {
+      return extractPart(raw, parsed.tree, String(p.path ?? ''));
+    } catch (e) {
+      if ((e as Error).message.startsWith('no part')) throw notFound(`part ${p.path}`);
+      throw e;
+    }
+  },
+  'messages.markRead': async (s, p) => {
+    const read = p.read === undefined ? true : p.read === true || (p.read as unknown) === 'true';
+    return (await s.messages.markRead(str(p.id, 'id'), read)) ?? throwNotFound('message');
+  },
+  'messages.delete': async (s, p) => {
+    const id = str(p.id, 'id');
+    if (!s.messages.get(id)) throw notFound('message');
+    const gone = await s.messages.delete([id]);
+    s.parsed.forget(gone);
+    return { deleted: gone.length };
+  },
+  'messages.clear': async (s) => {
+    const gone = await s.messages.clear();
+    s.parsed.forget(gone);
+    return { deleted: gone.length };
+  },
+  'sessions.list': (s, p) => s.sessions.list({ ...p, offset: num(p.offset), limit: num(p.limit) }),
+  'sessions.get': async (s, p) => {
+    const id = str(p.id, 'id');
+    const session = s.sessions.get(id) ?? throwNotFound('session');
+    return { session, events: await s.sessions.events(id, num(p.offset), num(p.limit)) };
+  },
+  'sessions.wire': async (s, p) => {
+    const id = str(p.id, 'id');
+    if (!s.sessions.get(id)) throw notFound('session');
+    return s.sessions.wire(id, num(p.offset), num(p.limit));
+  },
+  'sessions.clear': async (s) => {
+    const r = s.sessions.list({ limit: 1 });
+    const all = s.sessions.list({ limit: Math.max(1, r.total) });
+    return { deleted: (await s.sessions.delete(all.items.map((x) => x.id))).length };
+  },
+  'settings.get': (s) => s.settings.get(),
+  'settings.update': async (s, p) => {
+    if (typeof p !== 'object' || p === null) throw badRequest('settings must be an object');
+    const next = await s.settings.update(p);
+    s.emit('settings.changed', next);
+    return next;
+  },
+};
+
+function throwNotFound(what: string): never {
+  throw notFound(what);
+}

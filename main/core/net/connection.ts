@@ -1,0 +1,169 @@
+// The socket adapter: the one place where a codec's commands become socket I/O. It feeds the
+// codec's events from the socket, writes what the codec sends, upgrades to TLS when told, hands
+// deliveries to the store, and records every byte both ways through the session recorder.
+import type { Socket } from 'node:net';
+import { TLSSocket, type SecureContext } from 'node:tls';
+import type { Envelope, Leg } from '../../../shared/types.js';
+import type { SessionRecorder } from '../capture/recorder.js';
+import type { Codec, CodecCommand, CodecEvent, DeliveryMeta } from '../protocols/types.js';
+import { tlsInfoOf } from './tls-info.js';
+
+export interface DeliveryResult {
+  ok: boolean;
+  messageId?: string;
+  error?: string;
+}
+
+export interface ServeOptions {
+  socket: Socket;
+  codec: Codec;
+  recorder: SessionRecorder;
+  /** For STARTTLS and implicit TLS, in the server role. */
+  secureContext?: () => SecureContext;
+  /** The socket is to be wrapped in TLS before the codec starts (SMTPS, POP3S, IMAPS). */
+  implicitTls?: boolean;
+  idleTimeoutMs: number;
+  deliver?: (envelope: Envelope, chunks: Uint8Array[], size: number, meta: DeliveryMeta) => Promise<DeliveryResult>;
+}
+
+/** Serve one client connection until it closes. Never throws: failures are recorded. */
+export function serveConnection(o: ServeOptions): Promise<void> {
+  const leg: Leg = 'client';
+  const { codec, recorder } = o;
+  let sock: Socket = o.socket;
+  let tls = false;
+  let closing = false;
+  let closedBy: 'client' | 'server' | 'timeout' | 'error' = 'client';
+  let closeReason: string | undefined;
+
+  return new Promise<void>((resolve) => {
+    const run = (cmds: CodecCommand[]): void => {
+      for (const c of cmds) {
+        switch (c.type) {
+          case 'send':
+            if (closing || sock.destroyed) break;
+            recorder.wire(leg, 's2c', tls, c.bytes);
+            sock.write(c.bytes);
+            break;
+          case 'close':
+            if (!closing) {
+              closing = true;
+              if (closedBy === 'client') closedBy = 'server';
+              sock.end();
+              // A peer that never closes its side must not hold the socket forever.
+              setTimeout(() => sock.destroy(), 2000).unref();
+            }
+            break;
+          case 'start-tls':
+            upgrade(false);
+            break;
+          case 'deliver':
+            deliver(c);
+            break;
+          case 'record':
+            recorder.record([c.event]);
+            break;
+          case 'open-upstream':
+            break; // a sink has no upstream
+        }
+      }
+    };
+
+    const handle = (e: CodecEvent): void => {
+      try {
+        run(codec.handle(e));
+      } catch (err) {
+        // A codec bug must not take the process down: record it and hang up.
+        closedBy = 'error';
+        closeReason = (err as Error).message;
+        recorder.notice('error', 'codec-error', `internal error: ${(err as Error).message}`, leg);
+        sock.destroy();
+      }
+    };
+
+    const deliver = (c: Extract<CodecCommand, { type: 'deliver' }>): void => {
+      const p: Promise<DeliveryResult> = o.deliver ? o.deliver(c.envelope, c.chunks, c.size, c.meta) : Promise.resolve({ ok: false, error: 'no store' });
+      p.catch((err: Error) => ({ ok: false, error: err.message }) as DeliveryResult).then((r) =>
+        handle({ type: 'delivered', id: c.id, ok: r.ok, ...(r.messageId ? { messageId: r.messageId } : {}), ...(r.error ? { error: r.error } : {}) }),
+      );
+    };
+
+    const onData = (bytes: Buffer): void => {
+      recorder.wire(leg, 'c2s', tls, bytes);
+      handle({ type: 'data', side: 'client', bytes });
+    };
+
+    const attach = (s: Socket): void => {
+      s.on('data', onData);
+      s.setTimeout(o.idleTimeoutMs, () => {
+        closedBy = 'timeout';
+        handle({ type: 'timeout', side: 'client' });
+        if (!closing) s.destroy();
+      });
+    };
+
+    const upgrade = (implicit: boolean): void => {
+      if (!o.secureContext) {
+        handle({ type: 'tls-failed', side: 'client', error: 'no TLS certificate configured' });
+        return;
+      }
+      const raw = sock;
+      raw.removeListener('data', onData);
+      raw.setTimeout(0);
+      const secure = new TLSSocket(raw, { isServer: true, secureContext: o.secureContext() });
+      sock = secure;
+      secure.once('secure', () => {
+        tls = true;
+        const info = tlsInfoOf(secure, 'client', 'server');
+        recorder.tls(info);
+        attach(secure);
+        if (implicit) run(codec.start());
+        else handle({ type: 'tls-ready', side: 'client', info });
+      });
+      secure.on('error', (err) => {
+        if (!tls) {
+          closedBy = 'error';
+          closeReason = `TLS handshake failed: ${err.message}`;
+          recorder.notice('error', 'tls-handshake', closeReason, leg);
+          handle({ type: 'tls-failed', side: 'client', error: err.message });
+        }
+        secure.destroy();
+      });
+      secure.on('close', finish);
+    };
+
+    let finished = false;
+    const finish = (): void => {
+      if (finished) return;
+      finished = true;
+      try {
+        codec.handle({ type: 'closed', side: 'client' });
+      } catch {
+        /* closing anyway */
+      }
+      void recorder.end(leg, closedBy, closeReason).then(resolve, resolve);
+    };
+
+    o.socket.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ECONNRESET' && err.code !== 'EPIPE') {
+        closedBy = 'error';
+        closeReason = err.message;
+      } else closeReason = err.code;
+    });
+    o.socket.on('close', finish);
+    o.socket.on('end', () => {
+      // The client half-closed: answer what is pending, then close our side too.
+      if (!closing) {
+        closing = true;
+        sock.end();
+      }
+    });
+    o.socket.setNoDelay(true);
+
+    if (o.implicitTls) upgrade(true);
+    else {
+      attach(o.socket);
+      run(codec.start());
+    }
+  });
+}

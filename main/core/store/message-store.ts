@@ -1,0 +1,203 @@
+// Caught messages: each one an .eml file holding exactly the bytes received, plus an in-memory
+// index kept durable by an append-only journal. add() resolves only after the file and its
+// journal record are fsynced, so SMTP's 250 always means "on disk". Startup rebuilds the index
+// from the journal and repairs it from the files: a crash loses no acknowledged message.
+import { mkdir, open, readFile, readdir, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { MessageQuery } from '../../../shared/api.js';
+import type { Envelope, MessageSummary, Page } from '../../../shared/types.js';
+import { summarizeMessage } from '../mime/index.js';
+import { newId, isId } from './ids.js';
+import { Journal } from './journal.js';
+import { type IndexChange, hasMessageFilter, matchesMessage, paginate } from './query.js';
+
+export interface NewMessage {
+  chunks: Uint8Array[];
+  envelope: Envelope;
+  sessionId: string | null;
+  source: MessageSummary['source'];
+  warnings: string[];
+  receivedAt?: Date;
+}
+
+type Record =
+  | { op: 'add'; m: MessageSummary }
+  | { op: 'del'; ids: string[] }
+  | { op: 'read'; id: string; read: boolean };
+
+export class MessageStore {
+  private readonly byId = new Map<string, MessageSummary>();
+  /** Oldest first; ids sort by arrival. */
+  private order: string[] = [];
+  private readonly journal: Journal<Record>;
+  readonly dir: string;
+  onChange: (c: IndexChange<MessageSummary>) => void = () => {};
+
+  constructor(dataDir: string) {
+    this.dir = join(dataDir, 'messages');
+    this.journal = new Journal<Record>(join(dataDir, 'messages.jsonl'));
+  }
+
+  get count(): number {
+    return this.order.length;
+  }
+
+  async open(): Promise<{ recovered: number; dropped: number }> {
+    await mkdir(this.dir, { recursive: true });
+    const deleted = new Set<string>();
+    for (const r of await this.journal.load()) {
+      if (r.op === 'add') this.byId.set(r.m.id, r.m);
+      else if (r.op === 'del') for (const id of r.ids) (this.byId.delete(id), deleted.add(id));
+      else if (r.op === 'read') {
+        const m = this.byId.get(r.id);
+        if (m) m.read = r.read;
+      }
+    }
+    // Repair: files the index does not know (written, then a crash before the journal), and
+    // index entries whose file is gone.
+    const files = new Set((await readdir(this.dir)).filter((f) => f.endsWith('.eml')).map((f) => f.slice(0, -4)));
+    let recovered = 0;
+    let dropped = 0;
+    for (const id of files) {
+      if (this.byId.has(id) || !isId(id)) continue;
+      if (deleted.has(id)) {
+        await unlink(this.file(id)).catch(() => undefined);
+        continue;
+      }
+      const raw = await readFile(this.file(id));
+      const m = this.summarize(id, raw, emptyEnvelope(), null, 'import', ['recovered at startup: the file was not in the index'], new Date(idTime(id)));
+      // The envelope went with the crash; the headers are the best evidence left.
+      m.envelope.mailFrom = m.from?.address ?? '';
+      m.envelope.rcptTo = [...m.to, ...m.cc].map((a) => a.address);
+      this.byId.set(id, m);
+      recovered++;
+    }
+    for (const id of [...this.byId.keys()]) if (!files.has(id)) (this.byId.delete(id), dropped++);
+    this.order = [...this.byId.keys()].sort();
+    // Compact when the journal holds much more than the live index.
+    if (recovered || dropped || this.journal.lines > this.order.length * 2 + 1000)
+      await this.journal.rewrite(this.order.map((id) => ({ op: 'add', m: this.byId.get(id)! })));
+    await this.journal.openForAppend();
+    return { recovered, dropped };
+  }
+
+  async add(m: NewMessage): Promise<MessageSummary> {
+    const receivedAt = m.receivedAt ?? new Date();
+    const id = newId(receivedAt.getTime());
+    const raw = m.chunks.length === 1 ? Buffer.from(m.chunks[0]!) : Buffer.concat(m.chunks);
+    const written = this.writeFile(id, raw);
+    const summary = this.summarize(id, raw, m.envelope, m.sessionId, m.source, m.warnings, receivedAt);
+    await written;
+    await this.journal.commit({ op: 'add', m: summary }, this.dir);
+    this.byId.set(id, summary);
+    this.order.push(id);
+    this.onChange({ type: 'added', item: summary });
+    return summary;
+  }
+
+  get(id: string): MessageSummary | undefined {
+    return this.byId.get(id);
+  }
+
+  list(q: MessageQuery): Page<MessageSummary> {
+    return paginate(this.order, this.byId, q.offset, q.limit, hasMessageFilter(q) ? (m) => !!matchesMessage(m, q) : undefined);
+  }
+
+  async raw(id: string): Promise<Buffer> {
+    return readFile(this.file(id));
+  }
+
+  async markRead(id: string, read: boolean): Promise<MessageSummary | undefined> {
+    const m = this.byId.get(id);
+    if (!m) return undefined;
+    if (m.read !== read) {
+      m.read = read;
+      await this.journal.commit({ op: 'read', id, read });
+      this.onChange({ type: 'updated', item: m });
+    }
+    return m;
+  }
+
+  async delete(ids: string[]): Promise<string[]> {
+    const gone = ids.filter((id) => this.byId.has(id));
+    if (!gone.length) return [];
+    // Journal first: if a crash comes before the unlink, startup still knows they were deleted.
+    await this.journal.commit({ op: 'del', ids: gone });
+    const set = new Set(gone);
+    for (const id of gone) this.byId.delete(id);
+    this.order = this.order.filter((id) => !set.has(id));
+    await Promise.all(gone.map((id) => unlink(this.file(id)).catch(() => undefined)));
+    this.onChange({ type: 'deleted', ids: gone });
+    return gone;
+  }
+
+  clear(): Promise<string[]> {
+    return this.delete([...this.order]);
+  }
+
+  /** Ids to prune, oldest first: over the count, or older than the age (hours). */
+  overRetention(maxCount: number, maxAgeHours: number, now = Date.now()): string[] {
+    const out: string[] = [];
+    const excess = maxCount > 0 ? this.order.length - maxCount : 0;
+    for (let i = 0; i < this.order.length; i++) {
+      const id = this.order[i]!;
+      if (i < excess) out.push(id);
+      else if (maxAgeHours > 0 && idTime(id) < now - maxAgeHours * 3600_000) out.push(id);
+      else break;
+    }
+    return out;
+  }
+
+  close(): Promise<void> {
+    return this.journal.close();
+  }
+
+  file(id: string): string {
+    return join(this.dir, `${id}.eml`);
+  }
+
+  private async writeFile(id: string, raw: Buffer): Promise<void> {
+    const fh = await open(this.file(id), 'wx', 0o600);
+    try {
+      await fh.writeFile(raw);
+      await fh.datasync();
+    } finally {
+      await fh.close();
+    }
+  }
+
+  private summarize(
+    id: string,
+    raw: Buffer,
+    envelope: Envelope,
+    sessionId: string | null,
+    source: MessageSummary['source'],
+    warnings: string[],
+    receivedAt: Date,
+  ): MessageSummary {
+    const s = summarizeMessage(raw);
+    return {
+      id,
+      sessionId,
+      receivedAt: receivedAt.toISOString(),
+      envelope,
+      from: s.from,
+      to: s.to,
+      cc: s.cc,
+      subject: s.subject,
+      messageId: s.messageId,
+      date: s.date,
+      size: raw.length,
+      attachmentCount: s.attachmentCount,
+      snippet: s.snippet,
+      read: false,
+      warnings: [...warnings, ...s.warnings],
+      source,
+    };
+  }
+}
+
+export const emptyEnvelope = (): Envelope => ({ mailFrom: '', rcptTo: [], params: {}, helo: null, user: null, tls: false });
+
+/** The arrival time an id encodes (ms). */
+export const idTime = (id: string): number => parseInt(id.slice(0, 9), 36);
