@@ -7,6 +7,7 @@ import type {
   MimeNode,
   Page,
   ServerInfo,
+  ServerStats,
   SessionSummary,
   Settings,
   TimelineEvent,
@@ -48,6 +49,7 @@ export interface BinaryResult {
 /** Every call: its parameters and its result. */
 export interface ApiCalls {
   'server.info': { params: Record<string, never>; result: ServerInfo };
+  'server.stats': { params: { reset?: boolean }; result: ServerStats };
   'messages.list': { params: MessageQuery; result: Page<MessageSummary> };
   'messages.get': { params: { id: string }; result: MessageDetail };
   'messages.raw': { params: { id: string }; result: BinaryResult };
@@ -113,6 +115,7 @@ export interface Route {
 /** REST mapping of every call. The server and the browser client both derive from this table. */
 export const routes: { [M in ApiMethod]: Route } = {
   'server.info': { method: 'GET', path: '/api/info' },
+  'server.stats': { method: 'GET', path: '/api/stats' },
   'messages.list': { method: 'GET', path: '/api/messages' },
   'messages.get': { method: 'GET', path: '/api/messages/:id' },
   'messages.raw': { method: 'GET', path: '/api/messages/:id/raw', binary: true },

@@ -314,6 +314,19 @@ export interface ServerInfo {
   http: { url: string; tokenRequired: boolean };
 }
 
+/** Health of the running server, for the diagnostics view and the benchmark. */
+export interface ServerStats {
+  uptimeMs: number;
+  rssBytes: number;
+  peakRssBytes: number;
+  heapUsedBytes: number;
+  /** Event-loop delay since start or the last reset: a stall delays every proxied byte. */
+  eventLoop: { maxMs: number; p99Ms: number; meanMs: number };
+  messages: number;
+  sessions: number;
+  liveSessions: number;
+}
+
 export interface Page<T> {
   total: number;
   offset: number;

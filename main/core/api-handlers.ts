@@ -15,6 +15,12 @@ const num = (v: unknown): number | undefined => (v === undefined || v === '' ? u
 
 export const handlers: { [M in ApiMethod]: Handler<M> } = {
   'server.info': (s) => s.info(),
+  'server.stats': (s, p) => ({
+    ...s.diagnostics.snapshot(p.reset === true || (p.reset as unknown) === 'true' || (p.reset as unknown) === '1'),
+    messages: s.messages.count,
+    sessions: s.sessions.count,
+    liveSessions: s.sessions.liveCount,
+  }),
   'messages.list': (s, p) => s.messages.list({ ...p, offset: num(p.offset), limit: num(p.limit) }),
   'messages.get': async (s, p) => {
     const id = str(p.id, 'id');

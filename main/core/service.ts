@@ -14,6 +14,7 @@ import { MessageStore, type NewMessage } from './store/message-store.js';
 import { SessionStore } from './store/session-store.js';
 import { SettingsStore } from './store/settings-store.js';
 import { ParsedCache } from './mime-cache.js';
+import { Diagnostics } from './diagnostics.js';
 
 export const VERSION = '0.1.0';
 
@@ -29,6 +30,7 @@ export class MailtapService implements MailtapApi {
   readonly parsed: ParsedCache;
   listeners: ListenerInfo[] = [];
   http: ServerInfo['http'] = { url: '', tokenRequired: false };
+  readonly diagnostics = new Diagnostics();
   private readonly events = new EventCoalescer();
   private retentionTimer: NodeJS.Timeout | null = null;
   private pruning = false;
@@ -62,6 +64,7 @@ export class MailtapService implements MailtapApi {
 
   async close(): Promise<void> {
     if (this.retentionTimer) clearInterval(this.retentionTimer);
+    this.diagnostics.stop();
     this.events.flushNow();
     await this.sessions.close();
     await this.messages.close();

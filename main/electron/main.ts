@@ -3,12 +3,7 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, shell } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { runDesktop } from './desktop.js';
-import type { StartMailtap } from './desktop.js';
 import type { ElectronDeps } from './ports.js';
-
-// The service module is loaded on demand: a failed import then reaches the same error box as a
-// failed start, instead of killing the process before Electron can show anything.
-const APP_MODULE = '../app.js';
 
 const electron: ElectronDeps = {
   app,
@@ -25,7 +20,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => ap
 
 runDesktop({
   electron,
-  loadStartMailtap: async () => ((await import(APP_MODULE)) as { startMailtap: StartMailtap }).startMailtap,
+  // Loaded on demand: a failed import then reaches the same error box as a failed start,
+  // instead of killing the process before Electron can show anything.
+  loadStartMailtap: async () => (await import('../app.js')).startMailtap,
   preloadPath: fileURLToPath(new URL('./preload.cjs', import.meta.url)),
   env: process.env,
   platform: process.platform,

@@ -22,6 +22,7 @@ import type { IpcReply, MailtapBridge } from './bridge.js';
 
 const METHODS = [
   'server.info',
+  'server.stats',
   'messages.list',
   'messages.get',
   'messages.raw',

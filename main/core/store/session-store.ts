@@ -97,6 +97,10 @@ export class SessionStore {
     return this.byId.get(id);
   }
 
+  get liveCount(): number {
+    return this.live.size;
+  }
+
   isLive(id: string): boolean {
     return this.live.has(id);
   }

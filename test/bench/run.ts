@@ -1,0 +1,176 @@
+// npm run bench: SMTP ingest side by side in one run, with Postfix's smtp-source as the load:
+//   mailtap (durable: fsync before 250), Postfix's smtp-sink (the speed limit; discards), and
+//   MailDev (the Node peer; installed into .bench/ on first run).
+// Absolute numbers on these machines are noisy; the ratios in the same run are the result.
+// Then: peak RSS at 10,000 stored messages, GET /api/messages (first page) at 10,000 and
+// 100,000, and the longest event-loop stall during ingest.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, startProcess, waitForPort, type Proc } from './procs.js';
+import type { ServerStats } from '../../shared/types.js';
+
+const root = new URL('../..', import.meta.url).pathname;
+const quick = process.argv.includes('--quick');
+const scale = quick ? 0.2 : 1;
+
+interface Peer {
+  name: string;
+  start(): Promise<{ port: number; proc: Proc; http?: string }>;
+  /** Fraction of the message count this peer gets (a slow peer would take minutes). */
+  share: number;
+}
+
+async function startMailtap(dataDir: string): Promise<{ port: number; proc: Proc; http: string }> {
+  const port = await freePort();
+  const http = await freePort();
+  const proc = startProcess('mailtap', process.execPath, ['--import', 'tsx', 'main/cli.ts', 'serve', '--data', dataDir, '--smtp-port', String(port), '--http-port', String(http)], { cwd: root });
+  await waitForPort(port);
+  const base = `http://127.0.0.1:${http}`;
+  // Room for the 100,000-message measurement.
+  await fetch(`${base}/api/settings`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ retention: { maxMessages: 0, maxSessions: 0 } }) });
+  return { port, proc, http: base };
+}
+
+function ensureMailDev(): string {
+  const bin = join(root, '.bench/node_modules/maildev/dist/bin/maildev.js');
+  if (!existsSync(bin)) {
+    console.log('installing MailDev into .bench/ (once)…');
+    execFileSync('npm', ['install', '--prefix', join(root, '.bench'), '--no-audit', '--no-fund', 'maildev@3'], { stdio: 'inherit' });
+  }
+  return bin;
+}
+
+const peers: Peer[] = [
+  {
+    name: 'mailtap',
+    share: 1,
+    async start() {
+      const dir = await mkdtemp(join(tmpdir(), 'mailtap-bench-'));
+      const r = await startMailtap(dir);
+      r.proc.onStop(() => rm(dir, { recursive: true, force: true }));
+      return r;
+    },
+  },
+  {
+    name: 'smtp-sink',
+    share: 1,
+    async start() {
+      const port = await freePort();
+      const proc = startProcess('smtp-sink', 'smtp-sink', ['-u', 'postfix', `127.0.0.1:${port}`, '1024']);
+      await waitForPort(port);
+      return { port, proc };
+    },
+  },
+  {
+    name: 'MailDev',
+    share: 0.1,
+    async start() {
+      const bin = ensureMailDev();
+      const port = await freePort();
+      const web = await freePort();
+      const proc = startProcess('maildev', process.execPath, [bin, '--smtp', String(port), '--web', String(web), '--ip', '127.0.0.1', '--silent']);
+      await waitForPort(port);
+      return { port, proc };
+    },
+  },
+];
+
+interface Scenario {
+  name: string;
+  count: number;
+  args: string[];
+}
+
+const KB = 1024;
+const scenarios: Scenario[] = [
+  { name: '1 KB, 1 session', count: 2000, args: ['-s', '1', '-l', String(KB)] },
+  { name: '1 KB, 10 sessions', count: 10000, args: ['-s', '10', '-l', String(KB)] },
+  { name: '1 KB, 50 sessions', count: 10000, args: ['-s', '50', '-l', String(KB)] },
+  { name: '1 KB, reused connections (10)', count: 10000, args: ['-d', '-s', '10', '-l', String(KB)] },
+  { name: '1 MB, 10 sessions', count: 1000, args: ['-s', '10', '-l', String(1024 * KB)] },
+];
+
+function smtpSource(port: number, count: number, args: string[]): number {
+  const t0 = performance.now();
+  execFileSync('smtp-source', [...args, '-m', String(count), '-f', 'bench@example.test', '-t', 'sink@example.test', `127.0.0.1:${port}`], { stdio: 'ignore', timeout: 600_000 });
+  return (performance.now() - t0) / 1000;
+}
+
+async function stats(http: string, reset = false): Promise<ServerStats> {
+  return (await (await fetch(`${http}/api/stats${reset ? '?reset=1' : ''}`)).json()) as ServerStats;
+}
+
+async function firstPageMs(http: string): Promise<{ median: number; total: number }> {
+  const times: number[] = [];
+  let total = 0;
+  for (let i = 0; i < 21; i++) {
+    const t0 = performance.now();
+    const r = (await (await fetch(`${http}/api/messages?limit=50`)).json()) as { total: number };
+    times.push(performance.now() - t0);
+    total = r.total;
+  }
+  times.sort((a, b) => a - b);
+  return { median: times[10]!, total };
+}
+
+async function throughput(): Promise<void> {
+  console.log('\n== SMTP ingest, messages per second (load: smtp-source) ==');
+  const rows: string[][] = [];
+  let worstStall = 0;
+  for (const sc of scenarios) {
+    const rates = new Map<string, number>();
+    for (const peer of peers) {
+      const n = Math.max(50, Math.round(sc.count * scale * peer.share));
+      const p = await peer.start();
+      try {
+        if (p.http) await stats(p.http, true);
+        const secs = smtpSource(p.port, n, sc.args);
+        rates.set(peer.name, n / secs);
+        if (p.http) worstStall = Math.max(worstStall, (await stats(p.http)).eventLoop.maxMs);
+      } finally {
+        await p.proc.stop();
+      }
+    }
+    const m = rates.get('mailtap')!;
+    rows.push([sc.name, ...peers.map((p) => `${rates.get(p.name)!.toFixed(0)}/s`), ...peers.slice(1).map((p) => `${(m / rates.get(p.name)!).toFixed(2)}×`)]);
+    console.log(`  ${sc.name}: ${peers.map((p) => `${p.name} ${rates.get(p.name)!.toFixed(0)}/s`).join(', ')}`);
+  }
+  const header = ['scenario', ...peers.map((p) => p.name), ...peers.slice(1).map((p) => `mailtap/${p.name}`)];
+  printTable(header, rows);
+  console.log(`longest event-loop stall in mailtap during these runs: ${worstStall.toFixed(1)} ms`);
+}
+
+async function scaleRun(): Promise<void> {
+  console.log('\n== mailtap at 10,000 and 100,000 stored messages ==');
+  const dir = await mkdtemp(join(tmpdir(), 'mailtap-bench-scale-'));
+  const p = await startMailtap(dir);
+  try {
+    await stats(p.http, true);
+    smtpSource(p.port, Math.round(10000 * scale), ['-d', '-s', '10', '-l', String(KB)]);
+    const s10 = await stats(p.http, true);
+    const page10 = await firstPageMs(p.http);
+    console.log(`  ${page10.total} stored: peak RSS ${(s10.peakRssBytes / 2 ** 20).toFixed(0)} MB, GET /api/messages first page ${page10.median.toFixed(1)} ms (median of 21), longest stall ${s10.eventLoop.maxMs.toFixed(1)} ms`);
+    smtpSource(p.port, Math.round(90000 * scale), ['-d', '-s', '10', '-l', String(KB)]);
+    const s100 = await stats(p.http, true);
+    const page100 = await firstPageMs(p.http);
+    console.log(`  ${page100.total} stored: peak RSS ${(s100.peakRssBytes / 2 ** 20).toFixed(0)} MB, GET /api/messages first page ${page100.median.toFixed(1)} ms (median of 21), longest stall ${s100.eventLoop.maxMs.toFixed(1)} ms`);
+  } finally {
+    await p.proc.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  console.log('\n' + line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows) console.log(line(r));
+}
+
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
+if (!only || only === 'throughput') await throughput();
+if (!only || only === 'scale') await scaleRun();
