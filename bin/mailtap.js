@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `mailtap` command: runs the built CLI (dist/main/cli.js), or the TypeScript sources
 // through tsx when the build is missing (a development checkout).
+process.env.UV_THREADPOOL_SIZE ??= '16'; // before any fs work: see main/threadpool.ts
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 

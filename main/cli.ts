@@ -1,4 +1,5 @@
 // The `mailtap` command. `mailtap serve` runs the headless server: the sink and the UI/API.
+import './threadpool.js';
 import { homedir, platform } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';

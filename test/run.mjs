@@ -32,7 +32,7 @@ if (files.length === 0) {
 }
 
 mkdirSync(join(root, 'test-artifacts'), { recursive: true });
-const countsFile = join(root, 'test-artifacts', 'counts.json');
+const countsFile = join(root, 'test-artifacts', `counts-${process.pid}.json`);
 const args = [
   '--import', 'tsx',
   '--test',

@@ -109,6 +109,7 @@ test('dates: obsolete zones and comments are read, nonsense is a warning', () =>
   assert.equal(date('1 Jul 2003 10:52 GMT (comment)').date, '2003-07-01T10:52:00.000Z');
   assert.deepEqual(date('1'), { date: null, warnings: ['the Date field "1" is not a date (RFC 5322 §3.3)'] });
   assert.equal(date('not a date 12:00').date, null);
+  assert.deepEqual(date(`${'9'.repeat(500)} 12:00`).warnings, [`the Date field "${'9'.repeat(60)}…" is not a date (RFC 5322 §3.3)`], 'a warning quotes only the start');
 });
 
 test('the snippet comes from the HTML when there is no text, without markup', () => {

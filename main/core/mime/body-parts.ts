@@ -10,7 +10,6 @@ export interface BodyParts {
 }
 
 const isMultipart = (node: MimeTreeNode): boolean => node.contentType.startsWith('multipart/');
-const isMessage = (node: MimeTreeNode): boolean => node.encapsulated !== undefined;
 const none = (): BodyParts => ({ text: [], html: [] });
 
 /** A Content-ID without its angle brackets, as a cid: URL names it (RFC 2392 §2). */
@@ -60,8 +59,9 @@ export function findBodyParts(node: MimeTreeNode): BodyParts {
 export function findAttachmentParts(tree: MimeTreeNode): MimeTreeNode[] {
   const found: MimeTreeNode[] = [];
   const visit = (node: MimeTreeNode): void => {
+    // A message/rfc822 part is not multipart, so an attached message is taken whole.
     if (isMultipart(node)) node.children.forEach(visit);
-    else if (isMessage(node) || !isReadableText(node)) found.push(node);
+    else if (!isReadableText(node)) found.push(node);
   };
   visit(tree);
   return found;

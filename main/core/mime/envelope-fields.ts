@@ -3,7 +3,7 @@
 
 import { parseAddressHeader } from 'mailparser';
 import type { Address, MessageSummary } from '../../../shared/types.js';
-import { allValues, decodeWords, firstValue, type HeaderField } from './header-block.js';
+import { allValues, decodeWords, excerpt, firstValue, type HeaderField } from './header-block.js';
 
 export type EnvelopeFields = Pick<MessageSummary, 'from' | 'to' | 'cc' | 'subject' | 'messageId' | 'date'>;
 
@@ -44,7 +44,7 @@ function readDate(value: string | null, warnings: string[]): string | null {
   if (value === null) return null;
   const time = /\d:\d\d/.test(value) ? Date.parse(value) : NaN;
   if (Number.isNaN(time)) {
-    warnings.push(`the Date field "${value}" is not a date (RFC 5322 §3.3)`);
+    warnings.push(`the Date field ${excerpt(value)} is not a date (RFC 5322 §3.3)`);
     return null;
   }
   return new Date(time).toISOString();

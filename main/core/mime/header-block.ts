@@ -131,3 +131,8 @@ export function decodeWords(value: string): string {
 export function decodeHeaders(fields: readonly HeaderField[]): MimeHeader[] {
   return fields.map((f) => ({ name: f.name, value: decodeWords(f.value) }));
 }
+
+/** A value quoted for a warning, cut short: a warning names the problem, it need not repeat it. */
+export function excerpt(value: string, max = 60): string {
+  return JSON.stringify(value.length > max ? `${value.slice(0, max)}…` : value);
+}

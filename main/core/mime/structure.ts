@@ -7,9 +7,9 @@
 // inline; IMAP needs the structure of every encapsulated message (RFC 3501 §7.4.2).
 
 import { readContentFields, US_ASCII } from './content-fields.js';
-import { decodeHeaders, readHeaderBlock, type HeaderField } from './header-block.js';
+import { decodeHeaders, excerpt, readHeaderBlock, type HeaderField } from './header-block.js';
 import { LineIndex } from './line-index.js';
-import type { MimeTreeNode } from './tree-types.js';
+import { carriesMessage, type MimeTreeNode } from './tree-types.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -49,7 +49,7 @@ export function readStructure(raw: Buffer): Structure {
   return { tree, rootFields: rootBlock.fields, warnings: ctx.warnings };
 }
 
-export function describePath(path: string): string {
+function describePath(path: string): string {
   return path === '' ? 'the message' : `part ${path}`;
 }
 
@@ -60,7 +60,8 @@ function childPath(prefix: string, n: number): string {
 /**
  * Reads one entity (a message or a body part) in [start, end). `path` is its own section
  * number; its children are numbered under `childPrefix`, which differs from `path` only for
- * the top of an encapsulated message (see MimeTreeNode).
+ * the top of an encapsulated message (see MimeTreeNode). `block` is given when the caller
+ * has read the header section already.
  */
 function readEntity(
   ctx: Context,
@@ -79,7 +80,7 @@ function readEntity(
   }
   const fields = readContentFields(block, defaultType);
   if (fields.invalidType !== null) {
-    ctx.warnings.push(`${where}: Content-Type "${fields.invalidType}" is not type/subtype, so it is read as ${defaultType} (RFC 2045 §5.2)`);
+    ctx.warnings.push(`${where}: Content-Type ${excerpt(fields.invalidType)} is not type/subtype, so it is read as ${defaultType} (RFC 2045 §5.2)`);
   }
   const bodyStart = block.bodyStart;
   const node: MimeTreeNode = {
@@ -101,7 +102,7 @@ function readEntity(
   };
   if (node.contentType.startsWith('multipart/')) {
     readMultipart(ctx, node, fields.boundary, childPrefix, depth);
-  } else if (node.contentType === 'message/rfc822' || node.contentType === 'message/global') {
+  } else if (carriesMessage(node.contentType)) {
     readEncapsulated(ctx, node, childPrefix, depth);
   }
   return node;
@@ -128,14 +129,14 @@ function readMultipart(ctx: Context, node: MimeTreeNode, boundary: Buffer | null
     ctx.warnings.push(`${where} is nested more than ${MAX_DEPTH} levels deep, so it is read as text/plain`);
     return readAsText(node);
   }
-  const label = boundary.toString('latin1');
-  const { parts, closed } = findBodyParts(ctx.raw, node.offsets.bodyStart, node.offsets.end, boundary);
+  const label = excerpt(boundary.toString('latin1'));
+  const { parts, closed } = splitMultipartBody(ctx.raw, node.offsets.bodyStart, node.offsets.end, boundary);
   if (parts.length === 0) {
-    ctx.warnings.push(`${where} (${type}): boundary "${label}" never occurs, so the body is read as text/plain`);
+    ctx.warnings.push(`${where} (${type}): boundary ${label} never occurs, so the body is read as text/plain`);
     return readAsText(node);
   }
   if (!closed) {
-    ctx.warnings.push(`closing boundary missing for ${where} (${type}, boundary "${label}"): the last part runs to the end`);
+    ctx.warnings.push(`closing boundary missing for ${where} (${type}, boundary ${label}): the last part runs to the end`);
   }
   const childDefault = type === 'multipart/digest' ? 'message/rfc822' : 'text/plain';
   for (const [i, [s, e]] of parts.entries()) {
@@ -180,7 +181,7 @@ function readEncapsulated(ctx: Context, node: MimeTreeNode, prefix: string, dept
  * whitespace (transport padding). The line break before a delimiter belongs to it, not to the
  * part before. Returns each part's [start, end) and whether the close delimiter was seen.
  */
-export function findBodyParts(
+export function splitMultipartBody(
   raw: Buffer,
   start: number,
   end: number,

@@ -28,3 +28,8 @@ export interface MimeTreeNode extends MimeNode {
   /** Set on message/rfc822 and message/global parts: null when the body was not parsed. */
   encapsulated?: EncapsulatedMessage | null;
 }
+
+/** Types whose body is a whole message that the tree descends into (RFC 2046 §5.2.1, RFC 6532 §3.5). */
+export function carriesMessage(contentType: string): boolean {
+  return contentType === 'message/rfc822' || contentType === 'message/global';
+}

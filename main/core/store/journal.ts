@@ -12,7 +12,11 @@ export class Journal<T> {
   private dirsToSync = new Set<string>();
   lines = 0;
 
-  constructor(readonly path: string) {}
+  /** durable: fsync each batch (messages). Not durable: the OS flushes (sessions, which startup repairs). */
+  constructor(
+    readonly path: string,
+    private readonly durable = true,
+  ) {}
 
   /** Read every whole record. A last line cut short by a crash is skipped. */
   async load(): Promise<T[]> {
@@ -59,7 +63,7 @@ export class Journal<T> {
       try {
         if (!this.fh) await this.openForAppend();
         await this.fh!.write(batch.map((b) => b.line).join(''));
-        await Promise.all([this.fh!.datasync(), ...dirs.map(syncDirectory)]);
+        if (this.durable) await Promise.all([this.fh!.datasync(), ...dirs.map(syncDirectory)]);
         this.lines += batch.length;
         for (const b of batch) b.resolve();
       } catch (e) {

@@ -2,7 +2,7 @@
 // index kept durable by an append-only journal. add() resolves only after the file and its
 // journal record are fsynced, so SMTP's 250 always means "on disk". Startup rebuilds the index
 // from the journal and repairs it from the files: a crash loses no acknowledged message.
-import { mkdir, open, readFile, readdir, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MessageQuery } from '../../../shared/api.js';
 import type { Envelope, MessageSummary, Page } from '../../../shared/types.js';
@@ -73,6 +73,12 @@ export class MessageStore {
       recovered++;
     }
     for (const id of [...this.byId.keys()]) if (!files.has(id)) (this.byId.delete(id), dropped++);
+    // The newest entries may have been journalled while their file's data was still in flight
+    // (the two are synced in parallel, and 250 waited for both): drop any whose size is wrong.
+    for (const id of [...this.byId.keys()].sort().slice(-1000)) {
+      const st = await stat(this.file(id)).catch(() => null);
+      if (!st || st.size !== this.byId.get(id)!.size) (this.byId.delete(id), dropped++, await unlink(this.file(id)).catch(() => undefined));
+    }
     this.order = [...this.byId.keys()].sort();
     // Compact when the journal holds much more than the live index.
     if (recovered || dropped || this.journal.lines > this.order.length * 2 + 1000)
@@ -85,10 +91,17 @@ export class MessageStore {
     const receivedAt = m.receivedAt ?? new Date();
     const id = newId(receivedAt.getTime());
     const raw = m.chunks.length === 1 ? Buffer.from(m.chunks[0]!) : Buffer.concat(m.chunks);
-    const written = this.writeFile(id, raw);
     const summary = this.summarize(id, raw, m.envelope, m.sessionId, m.source, m.warnings, receivedAt);
-    await written;
-    await this.journal.commit({ op: 'add', m: summary }, this.dir);
+    // Once the file exists, its data fsync and the journal's group commit (which also fsyncs
+    // the directory entry) run in parallel; 250 waits for both. A crash between them leaves
+    // either a file that startup recovers or an index entry whose missing file startup drops,
+    // and neither was acknowledged.
+    const fh = await open(this.file(id), 'wx', 0o600);
+    try {
+      await Promise.all([fh.writeFile(raw).then(() => fh.datasync()), this.journal.commit({ op: 'add', m: summary }, this.dir)]);
+    } finally {
+      await fh.close();
+    }
     this.byId.set(id, summary);
     this.order.push(id);
     this.onChange({ type: 'added', item: summary });
@@ -154,16 +167,6 @@ export class MessageStore {
 
   file(id: string): string {
     return join(this.dir, `${id}.eml`);
-  }
-
-  private async writeFile(id: string, raw: Buffer): Promise<void> {
-    const fh = await open(this.file(id), 'wx', 0o600);
-    try {
-      await fh.writeFile(raw);
-      await fh.datasync();
-    } finally {
-      await fh.close();
-    }
   }
 
   private summarize(

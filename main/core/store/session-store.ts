@@ -32,7 +32,7 @@ export class SessionStore {
 
   constructor(dataDir: string) {
     this.dir = join(dataDir, 'sessions');
-    this.journal = new Journal<Record>(join(dataDir, 'sessions.jsonl'));
+    this.journal = new Journal<Record>(join(dataDir, 'sessions.jsonl'), false);
   }
 
   async open(): Promise<void> {
