@@ -1,24 +1,13 @@
 // The `mailtap` command. `mailtap serve` runs the headless server: the sink and the UI/API.
 import './threadpool.js';
-import { homedir, platform } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { startMailtap, type RunningMailtap } from './app.js';
 import { VERSION } from './core/service.js';
+import { defaultDataDir } from './core/data-dir.js';
 
-export function defaultDataDir(): string {
-  if (process.env.MAILTAP_DATA) return resolve(process.env.MAILTAP_DATA);
-  const home = homedir();
-  switch (platform()) {
-    case 'darwin':
-      return join(home, 'Library', 'Application Support', 'mailtap');
-    case 'win32':
-      return join(process.env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'mailtap');
-    default:
-      return join(process.env.XDG_DATA_HOME ?? join(home, '.local', 'share'), 'mailtap');
-  }
-}
+export { defaultDataDir };
 
 const USAGE = `mailtap ${VERSION}: catch, inspect and replay SMTP, POP3 and IMAP
 

@@ -10,6 +10,7 @@
 import { join } from 'node:path';
 import type { MailtapApi } from '../../shared/api.js';
 import type { ServerInfo } from '../../shared/types.js';
+import { defaultDataDir } from '../core/data-dir.js';
 import { forwardEvents, registerIpc } from './ipc.js';
 import { buildMenuTemplate } from './menu.js';
 import { createNotifier } from './notifications.js';
@@ -57,8 +58,9 @@ export interface Desktop {
 
 export const APP_ID = 'dev.mailtap.app';
 
-export function dataDirFor(env: Record<string, string | undefined>, userData: string): string {
-  return env.MAILTAP_DATA || join(userData, 'data');
+/** The same data directory as `mailtap serve`, so the desktop app and the headless server share mail. */
+export function dataDirFor(env: Record<string, string | undefined>): string {
+  return defaultDataDir(env);
 }
 
 export async function runDesktop(opts: DesktopOptions): Promise<Desktop | null> {
@@ -141,7 +143,7 @@ export async function runDesktop(opts: DesktopOptions): Promise<Desktop | null> 
   });
 
   await app.whenReady();
-  const dataDir = dataDirFor(opts.env, app.getPath('userData'));
+  const dataDir = dataDirFor(opts.env);
   try {
     const startMailtap = await opts.loadStartMailtap();
     service = await startMailtap({ dataDir });

@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { defaultDataDir } from '../../main/core/data-dir.js';
 import assert from 'node:assert/strict';
 import { IPC_EVENT_CHANNEL, ipcChannel, routes } from '../../shared/api.js';
 import { runDesktop } from '../../main/electron/desktop.js';
@@ -48,9 +49,10 @@ test('a second instance quits at once and starts nothing', async () => {
   assert.equal(fx.windows.length, 0);
 });
 
-test('the service gets userData/data, or MAILTAP_DATA', async () => {
-  const a = await start();
-  assert.deepEqual(a.started, [{ dataDir: '/fake/userData/data' }]);
+test('the service gets the same data directory as mailtap serve, or MAILTAP_DATA', async () => {
+  const a = await start({ env: { XDG_DATA_HOME: '/fake/xdg' } });
+  assert.deepEqual(a.started, [{ dataDir: defaultDataDir({ XDG_DATA_HOME: '/fake/xdg' }) }]);
+  assert.notEqual(a.started[0]!.dataDir, '/fake/userData/data');
   const b = await start({ env: { MAILTAP_DATA: '/tmp/mt' } });
   assert.deepEqual(b.started, [{ dataDir: '/tmp/mt' }]);
 });
@@ -157,14 +159,14 @@ test('a service that fails to start: an error box and exit code 1, no window', a
 });
 
 test('the menu is installed and its actions reach the OS', async () => {
-  const { fx } = await start();
+  const { fx } = await start({ env: { MAILTAP_DATA: '/fake/data' } });
   assert.equal(fx.menus.length, 1);
   const file = fx.menus[0]!.find((m) => m.label === 'File')!.submenu as { label?: string; click?: () => void }[];
   file.find((i) => i.label === 'Open data folder')!.click!();
   const help = fx.menus[0]!.find((m) => m.role === 'help')!.submenu as { label?: string; click?: () => void }[];
   help.find((i) => i.label === 'Open README')!.click!();
   help.find((i) => i.label === 'About mailtap')!.click!();
-  assert.deepEqual(fx.shell.paths, ['/fake/userData/data', '/fake/app/README.md']);
+  assert.deepEqual(fx.shell.paths, ['/fake/data', '/fake/app/README.md']);
   assert.equal(fx.dialog.messages.length, 1);
   assert.match(fx.dialog.messages[0]!.detail ?? '', /smtp: 127\.0\.0\.1:1025/);
 });
