@@ -24,6 +24,8 @@ export interface ServeOptions {
   implicitTls?: boolean;
   idleTimeoutMs: number;
   deliver?: (envelope: Envelope, chunks: Uint8Array[], size: number, meta: DeliveryMeta) => Promise<DeliveryResult>;
+  /** Serves the codec's `request` commands (see protocols/types.ts). */
+  request?: (request: unknown) => Promise<unknown>;
 }
 
 /** Serve one client connection until it closes. Never throws: failures are recorded. */
@@ -63,6 +65,9 @@ export function serveConnection(o: ServeOptions): Promise<void> {
           case 'record':
             recorder.record([c.event]);
             break;
+          case 'request':
+            ask(c.id, c.request);
+            break;
           case 'open-upstream':
             break; // a sink has no upstream
         }
@@ -85,6 +90,14 @@ export function serveConnection(o: ServeOptions): Promise<void> {
       const p: Promise<DeliveryResult> = o.deliver ? o.deliver(c.envelope, c.chunks, c.size, c.meta) : Promise.resolve({ ok: false, error: 'no store' });
       p.catch((err: Error) => ({ ok: false, error: err.message }) as DeliveryResult).then((r) =>
         handle({ type: 'delivered', id: c.id, ok: r.ok, ...(r.messageId ? { messageId: r.messageId } : {}), ...(r.error ? { error: r.error } : {}) }),
+      );
+    };
+
+    const ask = (id: number, request: unknown): void => {
+      const p = o.request ? o.request(request) : Promise.reject(new Error('no request handler'));
+      p.then(
+        (value) => handle({ type: 'response', id, ok: true, value }),
+        (err: Error) => handle({ type: 'response', id, ok: false, error: err.message }),
       );
     };
 

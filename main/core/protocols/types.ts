@@ -12,7 +12,9 @@ export type CodecEvent =
   | { type: 'tls-failed'; side: Side; error: string }
   | { type: 'delivered'; id: number; ok: boolean; messageId?: string; error?: string }
   /** The adapter's idle timer for that side ran out. */
-  | { type: 'timeout'; side: Side };
+  | { type: 'timeout'; side: Side }
+  /** The answer to a `request` command. */
+  | { type: 'response'; id: number; ok: boolean; value?: unknown; error?: string };
 
 export interface DeliveryMeta {
   /** Transport warnings found while reading the message, e.g. bare LF. */
@@ -26,7 +28,13 @@ export type CodecCommand =
   | { type: 'record'; event: TimelineEventInput }
   /** Store a message. The codec waits for a `delivered` event with the same id before going on. */
   | { type: 'deliver'; id: number; envelope: Envelope; chunks: Uint8Array[]; size: number; meta: DeliveryMeta }
-  | { type: 'open-upstream' };
+  | { type: 'open-upstream' }
+  /**
+   * Ask the host for something only it can do (read a stored message, log a user in against
+   * the mailbox, delete messages). The codec waits for the `response` with the same id; what a
+   * request and its value look like is agreed between a codec and the host that serves it.
+   */
+  | { type: 'request'; id: number; request: unknown };
 
 export interface Codec {
   /** Commands to run when the connection opens (a server's greeting). */
