@@ -5,6 +5,7 @@ import type { Direction, Leg, Micros, SessionSummary, TimelineEvent, TimelineEve
 import { nowMicros } from '../clock.js';
 import { createDissector, type Dissector } from '../protocols/dissector.js';
 import type { SessionStore } from '../store/session-store.js';
+import { countEvent } from '../store/session-summary.js';
 
 export interface RecorderHooks {
   timeline(sessionId: string, events: TimelineEvent[]): void;
@@ -40,7 +41,6 @@ export class SessionRecorder {
   }
 
   tls(info: TlsInfo): void {
-    if (info.leg === 'client') this.summary.tls = true;
     this.record([{ kind: 'tls', t: nowMicros(), info }]);
     this.record(this.dissector(info.leg).onTls());
   }
@@ -50,13 +50,7 @@ export class SessionRecorder {
     if (!inputs.length || this.ended) return;
     const events = inputs.map((e) => ({ ...e, seq: this.seq++ }) as TimelineEvent);
     const s = this.summary;
-    for (const e of events) {
-      if (e.kind === 'exchange') s.exchanges++;
-      else if (e.kind === 'warning') s.warnings++;
-      else if (e.kind === 'error') s.errors++;
-      else if (e.kind === 'auth' && e.ok && e.user) s.user = e.user;
-      else if (e.kind === 'message') s.messageIds.push(e.messageId);
-    }
+    for (const e of events) countEvent(s, e);
     this.store.appendEvents(s.id, events);
     this.hooks.timeline(s.id, events);
     this.touch();

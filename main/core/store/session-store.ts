@@ -1,22 +1,23 @@
-// Recorded sessions: per session a wire log (<id>.wire) and a timeline (<id>.events.jsonl),
-// both append-only, plus an index of summaries journalled in sessions.jsonl. Live sessions keep
-// their timeline in memory; closed ones are read back from disk on demand, with a small cache.
-import { mkdir, readFile, readdir, unlink } from 'node:fs/promises';
+// Recorded sessions: one append-only file per session (<id>.mts: summary, wire log and timeline,
+// see session-file.ts), plus an index of summaries journalled in sessions.jsonl when a session
+// ends. Live sessions keep their timeline in memory; closed ones are read back on demand, with
+// a small cache. A session whose end never reached the journal (a crash) is rebuilt from its
+// file at startup.
+import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SessionQuery } from '../../../shared/api.js';
 import type { Page, SessionSummary, TimelineEvent, WireChunk } from '../../../shared/types.js';
-import { WireLogWriter, readStreams, readWireChunks, type WireRecord } from '../net/wire-log.js';
-import { BufferedFile } from './buffered-file.js';
+import { SessionFileWriter, readSessionFile, wireChunks, type WireRecord } from './session-file.js';
+import { countEvent } from './session-summary.js';
 import { isId } from './ids.js';
 import { Journal } from './journal.js';
 import { type IndexChange, hasSessionFilter, matchesSession, paginate } from './query.js';
 
-type Record = { op: 'start' | 'end'; s: SessionSummary } | { op: 'del'; ids: string[] };
+type Record = { op: 'end'; s: SessionSummary } | { op: 'del'; ids: string[] };
 
 interface Live {
   events: TimelineEvent[];
-  eventsFile: BufferedFile;
-  wire: WireLogWriter;
+  file: SessionFileWriter;
 }
 
 const CACHE_SESSIONS = 8;
@@ -35,19 +36,41 @@ export class SessionStore {
     this.journal = new Journal<Record>(join(dataDir, 'sessions.jsonl'), false);
   }
 
-  async open(): Promise<void> {
+  async open(): Promise<{ recovered: number }> {
     await mkdir(this.dir, { recursive: true });
+    const deleted = new Set<string>();
     for (const r of await this.journal.load()) {
-      if (r.op === 'del') for (const id of r.ids) this.byId.delete(id);
+      if (r.op === 'del') for (const id of r.ids) (this.byId.delete(id), deleted.add(id));
       else this.byId.set(r.s.id, r.s);
     }
-    // A session that never got its 'end' record was cut off by a crash: close it now.
-    for (const s of this.byId.values()) if (s.endedAt === null) s.endedAt = s.startedAt;
-    const files = new Set((await readdir(this.dir)).map((f) => f.split('.')[0]!));
-    for (const id of files) if (isId(id) && !this.byId.has(id)) await this.removeFiles(id);
+    let recovered = 0;
+    for (const name of await readdir(this.dir)) {
+      const id = name.split('.')[0]!;
+      if (!isId(id) || this.byId.has(id)) continue;
+      if (deleted.has(id) || !name.endsWith('.mts')) {
+        await unlink(join(this.dir, name)).catch(() => undefined);
+        continue;
+      }
+      const s = await this.recover(id);
+      if (s) (this.byId.set(id, s), recovered++);
+    }
     this.order = [...this.byId.keys()].sort();
-    if (this.journal.lines > this.order.length * 2 + 1000) await this.journal.rewrite(this.order.map((id) => ({ op: 'end', s: this.byId.get(id)! })));
+    if (recovered || this.journal.lines > this.order.length * 2 + 1000) await this.journal.rewrite(this.order.map((id) => ({ op: 'end', s: this.byId.get(id)! })));
     await this.journal.openForAppend();
+    return { recovered };
+  }
+
+  /** Rebuild the summary of a session cut off by a crash from its own file. */
+  private async recover(id: string): Promise<SessionSummary | null> {
+    const f = await readSessionFile(this.path(id)).catch(() => null);
+    if (!f?.summary) return null;
+    const s: SessionSummary = { ...f.summary, messageIds: [], exchanges: 0, warnings: 0, errors: 0, bytesIn: 0, bytesOut: 0 };
+    for (const e of f.events) countEvent(s, e);
+    for (const w of f.wire) if (w.direction === 'c2s') s.bytesIn += w.bytes.length;
+    else s.bytesOut += w.bytes.length;
+    const last = Math.max(s.startedAt, f.events.at(-1)?.t ?? 0, f.wire.at(-1)?.t ?? 0);
+    s.endedAt = last;
+    return s;
   }
 
   get count(): number {
@@ -57,24 +80,19 @@ export class SessionStore {
   start(s: SessionSummary): void {
     this.byId.set(s.id, s);
     this.order.push(s.id);
-    this.live.set(s.id, {
-      events: [],
-      eventsFile: new BufferedFile(this.path(s.id, 'events.jsonl')),
-      wire: new WireLogWriter(this.path(s.id, 'wire')),
-    });
-    void this.journal.commit({ op: 'start', s: { ...s } }).catch(() => undefined);
+    this.live.set(s.id, { events: [], file: new SessionFileWriter(this.path(s.id), s) });
     this.onChange({ type: 'added', item: s });
   }
 
   appendEvents(id: string, events: TimelineEvent[]): void {
     const l = this.live.get(id);
     if (!l || !events.length) return;
-    l.events.push(...events);
-    l.eventsFile.append(Buffer.from(events.map((e) => JSON.stringify(e) + '\n').join('')));
+    for (const e of events) l.events.push(e);
+    l.file.events(events);
   }
 
-  appendWire(id: string, r: WireRecord): { index: number; offset: number } | null {
-    return this.live.get(id)?.wire.append(r) ?? null;
+  appendWire(id: string, r: WireRecord): void {
+    this.live.get(id)?.file.wire(r);
   }
 
   /** The summary changed (counters, user, TLS): tell listeners; it is journalled at the end. */
@@ -87,7 +105,7 @@ export class SessionStore {
     if (l) {
       this.live.delete(s.id);
       this.remember(s.id, l.events);
-      await Promise.all([l.eventsFile.flush(), l.wire.flush()]);
+      await l.file.flush();
     }
     await this.journal.commit({ op: 'end', s: { ...s } }).catch(() => undefined);
     this.onChange({ type: 'updated', item: s });
@@ -121,36 +139,21 @@ export class SessionStore {
     if (l) return l.events;
     const cached = this.cache.get(id);
     if (cached) return cached;
-    let text = '';
-    try {
-      text = await readFile(this.path(id, 'events.jsonl'), 'utf8');
-    } catch {
-      /* a session with no events yet */
-    }
-    const events: TimelineEvent[] = [];
-    for (const line of text.split('\n')) {
-      if (!line) continue;
-      try {
-        events.push(JSON.parse(line) as TimelineEvent);
-      } catch {
-        /* torn last line */
-      }
-    }
+    const { events } = await readSessionFile(this.path(id));
     this.remember(id, events);
     return events;
   }
 
   async wire(id: string, offset = 0, limit = 1000): Promise<Page<WireChunk>> {
-    await this.live.get(id)?.wire.flush();
+    const records = await this.wireRecords(id);
     const off = Math.max(0, Math.floor(Number(offset) || 0));
     const lim = Math.min(10000, Math.max(1, Math.floor(Number(limit) || 1000)));
-    const { total, items } = await readWireChunks(this.path(id, 'wire'), off, lim);
-    return { total, offset: off, items };
+    return { total: records.length, offset: off, items: wireChunks(records, off, lim) };
   }
 
   async wireRecords(id: string): Promise<WireRecord[]> {
-    await this.live.get(id)?.wire.flush();
-    return readStreams(this.path(id, 'wire'));
+    await this.live.get(id)?.file.flush();
+    return (await readSessionFile(this.path(id))).wire;
   }
 
   /** Delete closed sessions (live ones are kept). */
@@ -173,7 +176,7 @@ export class SessionStore {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.live.values()].flatMap((l) => [l.eventsFile.flush(), l.wire.flush()]));
+    await Promise.all([...this.live.values()].map((l) => l.file.flush()));
     await this.journal.close();
   }
 
@@ -187,11 +190,11 @@ export class SessionStore {
     }
   }
 
-  private path(id: string, ext: string): string {
-    return join(this.dir, `${id}.${ext}`);
+  private path(id: string): string {
+    return join(this.dir, `${id}.mts`);
   }
 
   private async removeFiles(id: string): Promise<void> {
-    await Promise.all(['events.jsonl', 'wire'].map((ext) => unlink(this.path(id, ext)).catch(() => undefined)));
+    await unlink(this.path(id)).catch(() => undefined);
   }
 }

@@ -1,0 +1,11 @@
+import type { SessionSummary, TimelineEvent } from '../../../shared/types.js';
+
+/** Keep a summary's counters in step with one timeline event (recording, and repair at startup). */
+export function countEvent(s: SessionSummary, e: TimelineEvent): void {
+  if (e.kind === 'exchange') s.exchanges++;
+  else if (e.kind === 'warning') s.warnings++;
+  else if (e.kind === 'error') s.errors++;
+  else if (e.kind === 'auth' && e.ok && e.user) s.user = e.user;
+  else if (e.kind === 'message') s.messageIds.push(e.messageId);
+  else if (e.kind === 'tls' && e.info.leg === 'client') s.tls = true;
+}
