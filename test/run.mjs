@@ -1,7 +1,7 @@
 // Runs the whole suite with node's test runner (TypeScript through tsx) and ends with the
 // plain line "N passed, N failed" that CI reads. Arguments filter the test files by substring.
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { readdirSync, statSync, mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -45,6 +45,7 @@ const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', env: 
 child.on('exit', (code, signal) => {
   let counts = { passed: 0, failed: 0, skipped: 0 };
   try { counts = JSON.parse(readFileSync(countsFile, 'utf8')); } catch { counts.failed += 1; }
+  rmSync(countsFile, { force: true });
   if (code !== 0 && counts.failed === 0) counts.failed = 1; // a crash outside any test still fails
   console.log(`${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`);
   process.exit(code ?? (signal ? 1 : 0));

@@ -122,17 +122,45 @@ describe('SessionStore', () => {
     await rm(dir, { recursive: true });
   });
 
-  test('ended sessions are indexed; deleting removes the file', async () => {
+  test('ended sessions are indexed and read back; deleted ones stay deleted', async () => {
+    const dir = await tmp();
+    const a = new SessionStore(dir);
+    await a.open();
+    const s = summary();
+    const t = summary();
+    for (const x of [s, t]) {
+      a.start(x);
+      a.appendWire(x.id, { t: 1_000_100, direction: 'c2s', leg: 'client', tls: true, bytes: Buffer.from(`EHLO ${x.id}\r\n`) });
+      x.endedAt = 2_000_000;
+      await a.end(x);
+    }
+    assert.deepEqual(await a.delete([s.id]), [s.id]);
+    await a.close();
+    const b = new SessionStore(dir);
+    assert.deepEqual(await b.open(), { recovered: 0 });
+    assert.equal(b.get(s.id), undefined, 'a deleted session is not rebuilt from the log');
+    const w = await b.wire(t.id);
+    assert.equal(Buffer.from(w.items[0]!.data, 'base64').toString(), `EHLO ${t.id}\r\n`);
+    assert.equal(w.items[0]!.tls, true);
+    await b.close();
+    await rm(dir, { recursive: true });
+  });
+
+  test('a segment whose sessions are all deleted is removed', async () => {
     const dir = await tmp();
     const a = new SessionStore(dir);
     await a.open();
     const s = summary();
     a.start(s);
-    s.endedAt = 2_000_000;
-    await a.end(s);
-    assert.deepEqual(await a.delete([s.id]), [s.id]);
-    assert.deepEqual(await readdir(join(dir, 'sessions')), []);
+    await a.end({ ...s, endedAt: 2_000_000 });
     await a.close();
+    // Pretend the log has moved on to a new segment, then delete the only session of the old one.
+    await writeFile(join(dir, 'sessions', '00000002.mtlog'), '');
+    const b = new SessionStore(dir);
+    await b.open();
+    await b.delete([s.id]);
+    assert.deepEqual(await readdir(join(dir, 'sessions')), ['00000002.mtlog']);
+    await b.close();
     await rm(dir, { recursive: true });
   });
 });

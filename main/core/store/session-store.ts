@@ -1,38 +1,50 @@
-// Recorded sessions: one append-only file per session (<id>.mts: summary, wire log and timeline,
-// see session-file.ts), plus an index of summaries journalled in sessions.jsonl when a session
-// ends. Live sessions keep their timeline in memory; closed ones are read back on demand, with
-// a small cache. A session whose end never reached the journal (a crash) is rebuilt from its
-// file at startup.
-import { mkdir, readdir, unlink } from 'node:fs/promises';
+// Recorded sessions: their records (summary, wire log, timeline; see session-records.ts) go to
+// the shared session log in chunks, and an index of summaries with their chunk locations is
+// journalled in sessions.jsonl when a session ends. Live sessions keep their timeline in memory;
+// closed ones are read back on demand, with a small cache. A session whose end never reached
+// the journal (a crash) is rebuilt from the newest log segments at startup.
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SessionQuery } from '../../../shared/api.js';
 import type { Page, SessionSummary, TimelineEvent, WireChunk } from '../../../shared/types.js';
-import { SessionFileWriter, readSessionFile, wireChunks, type WireRecord } from './session-file.js';
-import { countEvent } from './session-summary.js';
-import { isId } from './ids.js';
 import { Journal } from './journal.js';
 import { type IndexChange, hasSessionFilter, matchesSession, paginate } from './query.js';
+import { type ChunkLoc, LOG_MAGIC, SessionLog } from './session-log.js';
+import { RecordBuffer, decodeRecords, wireChunks, type SessionRecords, type WireRecord } from './session-records.js';
+import { countEvent } from './session-summary.js';
 
-type Record = { op: 'end'; s: SessionSummary } | { op: 'del'; ids: string[] };
+type Record = { op: 'end'; s: SessionSummary; locs: ChunkLoc[] } | { op: 'del'; ids: string[] };
 
 interface Live {
   events: TimelineEvent[];
-  file: SessionFileWriter;
+  buf: RecordBuffer;
+  locs: ChunkLoc[];
+  written: Promise<void>;
+  timer: NodeJS.Timeout | null;
 }
 
 const CACHE_SESSIONS = 8;
+/** A live session's records are written once they pass this size, or after FLUSH_MS. */
+const FLUSH_BYTES = 256 * 1024;
+const FLUSH_MS = 1000;
+/** Segments scanned at startup for sessions the index lost. */
+const REPAIR_SEGMENTS = 2;
 
 export class SessionStore {
   private readonly byId = new Map<string, SessionSummary>();
+  private readonly locs = new Map<string, ChunkLoc[]>();
   private order: string[] = [];
   private readonly live = new Map<string, Live>();
-  private readonly cache = new Map<string, TimelineEvent[]>();
+  private readonly cache = new Map<string, SessionRecords>();
   private readonly journal: Journal<Record>;
+  private readonly log: SessionLog;
   readonly dir: string;
   onChange: (c: IndexChange<SessionSummary>) => void = () => {};
 
   constructor(dataDir: string) {
     this.dir = join(dataDir, 'sessions');
+    this.log = new SessionLog(this.dir);
+    // Not fsynced per batch: sessions are rebuilt from the log after a crash.
     this.journal = new Journal<Record>(join(dataDir, 'sessions.jsonl'), false);
   }
 
@@ -40,47 +52,62 @@ export class SessionStore {
     await mkdir(this.dir, { recursive: true });
     const deleted = new Set<string>();
     for (const r of await this.journal.load()) {
-      if (r.op === 'del') for (const id of r.ids) (this.byId.delete(id), deleted.add(id));
-      else this.byId.set(r.s.id, r.s);
+      if (r.op === 'del') for (const id of r.ids) (this.byId.delete(id), this.locs.delete(id), deleted.add(id));
+      else (this.byId.set(r.s.id, r.s), this.locs.set(r.s.id, r.locs));
     }
+    const segments = await this.log.open();
+    for (const seg of segments) this.log.ref(seg, 0);
     let recovered = 0;
-    for (const name of await readdir(this.dir)) {
-      const id = name.split('.')[0]!;
-      if (!isId(id) || this.byId.has(id)) continue;
-      if (deleted.has(id) || !name.endsWith('.mts')) {
-        await unlink(join(this.dir, name)).catch(() => undefined);
-        continue;
-      }
-      const s = await this.recover(id);
-      if (s) (this.byId.set(id, s), recovered++);
-    }
+    for (const seg of segments.slice(-REPAIR_SEGMENTS)) recovered += await this.repair(seg, deleted);
+    for (const l of this.locs.values()) for (const [seg] of l) this.log.ref(seg, 1);
+    await this.log.release([]); // segments no session refers to any more
     this.order = [...this.byId.keys()].sort();
-    if (recovered || this.journal.lines > this.order.length * 2 + 1000) await this.journal.rewrite(this.order.map((id) => ({ op: 'end', s: this.byId.get(id)! })));
+    if (recovered || this.journal.lines > this.order.length * 2 + 1000)
+      await this.journal.rewrite(this.order.map((id) => ({ op: 'end', s: this.byId.get(id)!, locs: this.locs.get(id) ?? [] })));
     await this.journal.openForAppend();
     return { recovered };
   }
 
-  /** Rebuild the summary of a session cut off by a crash from its own file. */
-  private async recover(id: string): Promise<SessionSummary | null> {
-    const f = await readSessionFile(this.path(id)).catch(() => null);
-    if (!f?.summary) return null;
-    const s: SessionSummary = { ...f.summary, messageIds: [], exchanges: 0, warnings: 0, errors: 0, bytesIn: 0, bytesOut: 0 };
-    for (const e of f.events) countEvent(s, e);
-    for (const w of f.wire) if (w.direction === 'c2s') s.bytesIn += w.bytes.length;
-    else s.bytesOut += w.bytes.length;
-    const last = Math.max(s.startedAt, f.events.at(-1)?.t ?? 0, f.wire.at(-1)?.t ?? 0);
-    s.endedAt = last;
-    return s;
+  /** Rebuild sessions the index does not know from one log segment. */
+  private async repair(seg: number, deleted: Set<string>): Promise<number> {
+    const buf = await this.log.readSegment(seg);
+    const found = new Map<string, ChunkLoc[]>();
+    const records = decodeRecords(buf, LOG_MAGIC.length, undefined, (id, offset, length) => {
+      if (this.byId.has(id) || deleted.has(id)) return;
+      const l = found.get(id) ?? [];
+      l.push([seg, offset, length]);
+      found.set(id, l);
+    });
+    let n = 0;
+    for (const [id, locs] of found) {
+      const r = records.get(id);
+      if (!r?.summary) continue;
+      const s: SessionSummary = { ...r.summary, messageIds: [], exchanges: 0, warnings: 0, errors: 0, bytesIn: 0, bytesOut: 0 };
+      for (const e of r.events) countEvent(s, e);
+      for (const w of r.wire) if (w.direction === 'c2s') s.bytesIn += w.bytes.length;
+      else s.bytesOut += w.bytes.length;
+      s.endedAt = Math.max(s.startedAt, r.events.at(-1)?.t ?? 0, r.wire.at(-1)?.t ?? 0);
+      this.byId.set(id, s);
+      this.locs.set(id, locs);
+      n++;
+    }
+    return n;
   }
 
   get count(): number {
     return this.order.length;
   }
 
+  get liveCount(): number {
+    return this.live.size;
+  }
+
   start(s: SessionSummary): void {
     this.byId.set(s.id, s);
     this.order.push(s.id);
-    this.live.set(s.id, { events: [], file: new SessionFileWriter(this.path(s.id), s) });
+    const buf = new RecordBuffer(s.id);
+    buf.summary(s);
+    this.live.set(s.id, { events: [], buf, locs: [], written: Promise.resolve(), timer: null });
     this.onChange({ type: 'added', item: s });
   }
 
@@ -88,11 +115,15 @@ export class SessionStore {
     const l = this.live.get(id);
     if (!l || !events.length) return;
     for (const e of events) l.events.push(e);
-    l.file.events(events);
+    l.buf.events(events);
+    this.schedule(l);
   }
 
   appendWire(id: string, r: WireRecord): void {
-    this.live.get(id)?.file.wire(r);
+    const l = this.live.get(id);
+    if (!l) return;
+    l.buf.wire(r);
+    this.schedule(l);
   }
 
   /** The summary changed (counters, user, TLS): tell listeners; it is journalled at the end. */
@@ -104,19 +135,16 @@ export class SessionStore {
     const l = this.live.get(s.id);
     if (l) {
       this.live.delete(s.id);
-      this.remember(s.id, l.events);
-      await l.file.flush();
+      this.write(l);
+      this.locs.set(s.id, l.locs);
+      await l.written.catch(() => undefined);
     }
-    await this.journal.commit({ op: 'end', s: { ...s } }).catch(() => undefined);
+    await this.journal.commit({ op: 'end', s: { ...s }, locs: this.locs.get(s.id) ?? [] }).catch(() => undefined);
     this.onChange({ type: 'updated', item: s });
   }
 
   get(id: string): SessionSummary | undefined {
     return this.byId.get(id);
-  }
-
-  get liveCount(): number {
-    return this.live.size;
   }
 
   isLive(id: string): boolean {
@@ -137,11 +165,7 @@ export class SessionStore {
   async allEvents(id: string): Promise<TimelineEvent[]> {
     const l = this.live.get(id);
     if (l) return l.events;
-    const cached = this.cache.get(id);
-    if (cached) return cached;
-    const { events } = await readSessionFile(this.path(id));
-    this.remember(id, events);
-    return events;
+    return (await this.records(id)).events;
   }
 
   async wire(id: string, offset = 0, limit = 1000): Promise<Page<WireChunk>> {
@@ -152,8 +176,14 @@ export class SessionStore {
   }
 
   async wireRecords(id: string): Promise<WireRecord[]> {
-    await this.live.get(id)?.file.flush();
-    return (await readSessionFile(this.path(id))).wire;
+    const l = this.live.get(id);
+    if (l) {
+      // A live session: write what it has so far, then read it back like any other.
+      this.write(l);
+      await l.written.catch(() => undefined);
+      return (decodeRecords(await this.log.read(l.locs), 0, id).get(id)?.wire ?? []);
+    }
+    return (await this.records(id)).wire;
   }
 
   /** Delete closed sessions (live ones are kept). */
@@ -162,9 +192,15 @@ export class SessionStore {
     if (!gone.length) return [];
     await this.journal.commit({ op: 'del', ids: gone });
     const set = new Set(gone);
-    for (const id of gone) (this.byId.delete(id), this.cache.delete(id));
+    const released: ChunkLoc[] = [];
+    for (const id of gone) {
+      this.byId.delete(id);
+      this.cache.delete(id);
+      released.push(...(this.locs.get(id) ?? []));
+      this.locs.delete(id);
+    }
     this.order = this.order.filter((id) => !set.has(id));
-    await Promise.all(gone.map((id) => this.removeFiles(id)));
+    await this.log.release(released);
     this.onChange({ type: 'deleted', ids: gone });
     return gone;
   }
@@ -176,25 +212,45 @@ export class SessionStore {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.live.values()].map((l) => l.file.flush()));
+    for (const l of this.live.values()) this.write(l);
+    await Promise.all([...this.live.values()].map((l) => l.written.catch(() => undefined)));
+    await this.log.close();
     await this.journal.close();
   }
 
-  private remember(id: string, events: TimelineEvent[]): void {
-    this.cache.delete(id);
-    this.cache.set(id, events);
-    // Evict the least recently used beyond the limit.
+  private async records(id: string): Promise<SessionRecords> {
+    const cached = this.cache.get(id);
+    if (cached) {
+      this.cache.delete(id);
+      this.cache.set(id, cached);
+      return cached;
+    }
+    const buf = await this.log.read(this.locs.get(id) ?? []);
+    const r = decodeRecords(buf, 0, id).get(id) ?? { summary: null, wire: [], events: [] };
+    this.cache.set(id, r);
     for (const key of this.cache.keys()) {
       if (this.cache.size <= CACHE_SESSIONS) break;
       this.cache.delete(key);
     }
+    return r;
   }
 
-  private path(id: string): string {
-    return join(this.dir, `${id}.mts`);
+  /** Write a live session's buffered records as one chunk of the log. */
+  private write(l: Live): void {
+    if (l.timer) clearTimeout(l.timer);
+    l.timer = null;
+    const chunk = l.buf.take();
+    if (!chunk) return;
+    const { loc, written } = this.log.append(chunk);
+    l.locs.push(loc);
+    l.written = written;
   }
 
-  private async removeFiles(id: string): Promise<void> {
-    await unlink(this.path(id)).catch(() => undefined);
+  private schedule(l: Live): void {
+    if (l.buf.bytes >= FLUSH_BYTES) this.write(l);
+    else if (!l.timer) {
+      l.timer = setTimeout(() => this.write(l), FLUSH_MS);
+      l.timer.unref();
+    }
   }
 }

@@ -1,0 +1,143 @@
+// The session log: recorded sessions appended to shared segment files (sessions/<n>.mtlog)
+// instead of one file per session. A short SMTP session is written as one contiguous chunk when
+// it ends; a long one in chunks as it grows. Creating a file costs more than everything else a
+// short session does, so a burst of thousands of sessions creates none.
+//
+// Segment: the magic "MTLOG1\n\0", then chunks. A chunk is a run of session records (see
+// session-file.ts) each prefixed by the 16-character session id, so a segment can be scanned
+// without the index (repair after a crash). The index keeps, per session, where its chunks are.
+import { type FileHandle, open, readdir, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export const LOG_MAGIC = Buffer.from('MTLOG1\n\0');
+export const ID_LEN = 16;
+
+/** Where one chunk of a session's records lies: segment number, byte offset, length. */
+export type ChunkLoc = [segment: number, offset: number, length: number];
+
+const SEGMENT_BYTES = 64 * 1024 * 1024;
+
+const segName = (n: number): string => `${String(n).padStart(8, '0')}.mtlog`;
+
+interface Pending {
+  segment: number;
+  data: Buffer;
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
+export class SessionLog {
+  private fh: FileHandle | null = null;
+  /** The segment new chunks are assigned to, and its size so far (including queued chunks). */
+  private segment = 1;
+  private size = 0;
+  /** The segment the file handle has open. */
+  private openSeg = 0;
+  private queue: Pending[] = [];
+  private writing = false;
+  /** Chunks per segment still referenced by the index, for deleting whole dead segments. */
+  private readonly refs = new Map<number, number>();
+
+  constructor(readonly dir: string) {}
+
+  /** Open the newest segment for appending; returns the existing segment numbers. */
+  async open(): Promise<number[]> {
+    const segs = (await readdir(this.dir)).filter((f) => /^\d{8}\.mtlog$/.test(f)).map((f) => parseInt(f, 10)).sort((a, b) => a - b);
+    this.segment = segs.length ? segs[segs.length - 1]! : 1;
+    await this.openSegment(this.segment);
+    this.size = (await this.fh!.stat()).size;
+    return segs;
+  }
+
+  private async openSegment(n: number): Promise<void> {
+    await this.fh?.close();
+    this.fh = await open(join(this.dir, segName(n)), 'a+');
+    this.openSeg = n;
+    if ((await this.fh.stat()).size === 0) await this.fh.write(LOG_MAGIC);
+  }
+
+  /** Append a chunk; its location is known at once, and the promise says when it is written. */
+  append(data: Buffer): { loc: ChunkLoc; written: Promise<void> } {
+    if (this.size + data.length > SEGMENT_BYTES && this.size > LOG_MAGIC.length) {
+      this.segment++;
+      this.size = LOG_MAGIC.length;
+    }
+    const loc: ChunkLoc = [this.segment, this.size, data.length];
+    this.size += data.length;
+    this.ref(loc[0], 1);
+    const written = new Promise<void>((resolve, reject) => {
+      this.queue.push({ segment: loc[0], data, resolve, reject });
+      if (!this.writing) void this.drain();
+    });
+    return { loc, written };
+  }
+
+  private async drain(): Promise<void> {
+    this.writing = true;
+    // Bounded by the queue: each round writes every queued chunk of one segment in one call.
+    while (this.queue.length) {
+      const seg = this.queue[0]!.segment;
+      let n = 0;
+      while (n < this.queue.length && this.queue[n]!.segment === seg) n++;
+      const batch = this.queue.splice(0, n);
+      try {
+        if (seg !== this.openSeg) await this.openSegment(seg);
+        await this.fh!.writev(batch.map((b) => b.data));
+        for (const b of batch) b.resolve();
+      } catch (e) {
+        for (const b of batch) b.reject(e as Error);
+      }
+    }
+    this.writing = false;
+  }
+
+  /** Read a session's chunks back, in order. */
+  async read(locs: ChunkLoc[]): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    for (const [seg, offset, length] of locs) {
+      const fh = await open(join(this.dir, segName(seg)), 'r');
+      try {
+        const buf = Buffer.alloc(length);
+        const { bytesRead } = await fh.read(buf, 0, length, offset);
+        parts.push(buf.subarray(0, bytesRead));
+      } finally {
+        await fh.close();
+      }
+    }
+    return Buffer.concat(parts);
+  }
+
+  /** Whole segments, for repair. */
+  async readSegment(n: number): Promise<Buffer> {
+    const fh = await open(join(this.dir, segName(n)), 'r');
+    try {
+      return await fh.readFile();
+    } finally {
+      await fh.close();
+    }
+  }
+
+  ref(segment: number, delta: number): void {
+    this.refs.set(segment, (this.refs.get(segment) ?? 0) + delta);
+  }
+
+  /** Forget chunks; segments nobody refers to any more (and not being written) are deleted. */
+  async release(locs: ChunkLoc[]): Promise<void> {
+    for (const [seg] of locs) this.ref(seg, -1);
+    for (const [seg, n] of [...this.refs]) {
+      if (n > 0 || seg === this.segment) continue;
+      this.refs.delete(seg);
+      await unlink(join(this.dir, segName(seg))).catch(() => undefined);
+    }
+  }
+
+  async sizeOf(n: number): Promise<number> {
+    return (await stat(join(this.dir, segName(n)))).size;
+  }
+
+  async close(): Promise<void> {
+    for (let i = 0; i < 1000 && (this.writing || this.queue.length); i++) await new Promise((r) => setTimeout(r, 5));
+    await this.fh?.close();
+    this.fh = null;
+  }
+}

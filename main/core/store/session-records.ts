@@ -1,0 +1,122 @@
+// The records of a recorded session: both levels of the recording, the wire log (every chunk,
+// byte-exact, with a microsecond timestamp, direction, leg and TLS state) and the timeline events
+// the dissectors made of it, plus the session's summary as it started. They are written to the
+// session log (session-log.ts) in chunks.
+//
+// Record: the 16-character session id, then a 16-byte header and the payload:
+//   u8 type (0 wire chunk, 1 timeline events as JSON lines, 2 summary as JSON)
+//   u8 flags (wire: bit 0 s2c, bit 1 upstream leg, bit 2 inside TLS), u16 zero,
+//   u32le payload length, f64le timestamp in microseconds.
+import type { Direction, Leg, Micros, SessionSummary, TimelineEvent, WireChunk } from '../../../shared/types.js';
+import { ID_LEN } from './session-log.js';
+
+const HEADER = 16;
+const PREFIX = ID_LEN + HEADER;
+const WIRE = 0;
+const EVENTS = 1;
+const SUMMARY = 2;
+
+export interface WireRecord {
+  t: Micros;
+  direction: Direction;
+  leg: Leg;
+  tls: boolean;
+  bytes: Buffer;
+}
+
+export interface SessionRecords {
+  summary: SessionSummary | null;
+  wire: WireRecord[];
+  events: TimelineEvent[];
+}
+
+function record(id: string, type: number, flags: number, t: number, payload: Buffer): Buffer {
+  const h = Buffer.alloc(PREFIX);
+  h.write(id, 0, ID_LEN, 'latin1');
+  h[ID_LEN] = type;
+  h[ID_LEN + 1] = flags;
+  h.writeUInt32LE(payload.length, ID_LEN + 4);
+  h.writeDoubleLE(t, ID_LEN + 8);
+  return Buffer.concat([h, payload]);
+}
+
+/**
+ * Decode a run of records. With `only`, records of other sessions are skipped; `onRecord` sees
+ * every whole record with its session id and position (used to rebuild the index from a segment).
+ * Decoding stops at a record cut short, keeping what is whole.
+ */
+export function decodeRecords(buf: Buffer, start = 0, only?: string, onRecord?: (id: string, offset: number, length: number) => void): Map<string, SessionRecords> {
+  const out = new Map<string, SessionRecords>();
+  let pos = start;
+  while (pos + PREFIX <= buf.length) {
+    const id = buf.toString('latin1', pos, pos + ID_LEN);
+    const type = buf[pos + ID_LEN]!;
+    const flags = buf[pos + ID_LEN + 1]!;
+    const len = buf.readUInt32LE(pos + ID_LEN + 4);
+    const t = buf.readDoubleLE(pos + ID_LEN + 8);
+    if (pos + PREFIX + len > buf.length) break;
+    onRecord?.(id, pos, PREFIX + len);
+    if (!only || only === id) {
+      let r = out.get(id);
+      if (!r) out.set(id, (r = { summary: null, wire: [], events: [] }));
+      const payload = buf.subarray(pos + PREFIX, pos + PREFIX + len);
+      if (type === WIRE) r.wire.push({ t, direction: flags & 1 ? 's2c' : 'c2s', leg: flags & 2 ? 'upstream' : 'client', tls: !!(flags & 4), bytes: payload });
+      else if (type === EVENTS) {
+        for (const line of payload.toString('utf8').split('\n')) if (line) r.events.push(JSON.parse(line) as TimelineEvent);
+      } else if (type === SUMMARY) r.summary = JSON.parse(payload.toString('utf8')) as SessionSummary;
+    }
+    pos += PREFIX + len;
+  }
+  return out;
+}
+
+/** The wire records as API chunks, with each chunk's offset in its leg and direction's stream. */
+export function wireChunks(records: WireRecord[], offset: number, limit: number): WireChunk[] {
+  const offsets = new Map<string, number>();
+  const items: WireChunk[] = [];
+  records.forEach((r, index) => {
+    const key = `${r.leg}:${r.direction}`;
+    const off = offsets.get(key) ?? 0;
+    offsets.set(key, off + r.bytes.length);
+    if (index >= offset && index < offset + limit)
+      items.push({ index, t: r.t, direction: r.direction, leg: r.leg, tls: r.tls, offset: off, data: r.bytes.toString('base64') });
+  });
+  return items;
+}
+
+/** Collects a live session's records until they are written to the log as one chunk. */
+export class RecordBuffer {
+  private parts: Buffer[] = [];
+  bytes = 0;
+
+  constructor(readonly id: string) {}
+
+  summary(s: SessionSummary): void {
+    this.push(record(this.id, SUMMARY, 0, s.startedAt, Buffer.from(JSON.stringify(s))));
+  }
+
+  wire(r: WireRecord): void {
+    const flags = (r.direction === 's2c' ? 1 : 0) | (r.leg === 'upstream' ? 2 : 0) | (r.tls ? 4 : 0);
+    this.push(record(this.id, WIRE, flags, r.t, r.bytes));
+  }
+
+  events(events: TimelineEvent[]): void {
+    if (!events.length) return;
+    const json = events.map((e) => JSON.stringify(e)).join('\n') + '\n';
+    this.push(record(this.id, EVENTS, 0, events[0]!.t, Buffer.from(json)));
+  }
+
+  /** Everything collected so far, as one chunk; the buffer starts over. */
+  take(): Buffer | null {
+    if (!this.parts.length) return null;
+    const chunk = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts);
+    this.parts = [];
+    this.bytes = 0;
+    return chunk;
+  }
+
+  private push(b: Buffer): void {
+    this.parts.push(b);
+    this.bytes += b.length;
+  }
+}
