@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 
 let last = 0;
 let seq = 0;
+/** Random per process, advanced per id: unique across restarts without a syscall per id. */
+let salt = randomBytes(3).readUIntBE(0, 3);
 
 /**
  * Sortable, URL- and file-name-safe ids: 9 base36 chars of milliseconds, 3 of a counter within
@@ -12,7 +14,8 @@ export function newId(now = Date.now()): string {
   else seq = 0;
   last = now;
   const n = seq++;
-  const rnd = randomBytes(3).readUIntBE(0, 3).toString(36).padStart(5, '0').slice(-4);
+  salt = (Math.imul(salt, 1103515245) + 12345) >>> 0;
+  const rnd = (salt % 36 ** 4).toString(36).padStart(4, '0');
   return now.toString(36).padStart(9, '0') + n.toString(36).padStart(3, '0') + rnd;
 }
 
