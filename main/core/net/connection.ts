@@ -7,10 +7,13 @@ import type { Envelope, Leg } from '../../../shared/types.js';
 import type { SessionRecorder } from '../capture/recorder.js';
 import type { Codec, CodecCommand, CodecEvent, DeliveryMeta } from '../protocols/types.js';
 import { tlsInfoOf } from './tls-info.js';
+import { nowMicros } from '../clock.js';
 
 export interface DeliveryResult {
   ok: boolean;
   messageId?: string;
+  /** Size of the stored message, for the timeline's "message captured" event. */
+  size?: number;
   error?: string;
 }
 
@@ -88,9 +91,11 @@ export function serveConnection(o: ServeOptions): Promise<void> {
 
     const deliver = (c: Extract<CodecCommand, { type: 'deliver' }>): void => {
       const p: Promise<DeliveryResult> = o.deliver ? o.deliver(c.envelope, c.chunks, c.size, c.meta) : Promise.resolve({ ok: false, error: 'no store' });
-      p.catch((err: Error) => ({ ok: false, error: err.message }) as DeliveryResult).then((r) =>
-        handle({ type: 'delivered', id: c.id, ok: r.ok, ...(r.messageId ? { messageId: r.messageId } : {}), ...(r.error ? { error: r.error } : {}) }),
-      );
+      p.catch((err: Error) => ({ ok: false, error: err.message }) as DeliveryResult).then((r) => {
+        handle({ type: 'delivered', id: c.id, ok: r.ok, ...(r.messageId ? { messageId: r.messageId } : {}), ...(r.error ? { error: r.error } : {}) });
+        // After the reply went out, so the timeline reads DATA → 250 → message captured.
+        if (r.ok && r.messageId) recorder.record([{ kind: 'message', t: nowMicros(), messageId: r.messageId, size: r.size ?? c.size }]);
+      });
     };
 
     const ask = (id: number, request: unknown): void => {

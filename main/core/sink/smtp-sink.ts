@@ -44,8 +44,8 @@ export async function startSmtpSink(service: MailtapService, o: SinkOptions): Pr
       implicitTls: o.tls === 'implicit',
       idleTimeoutMs: settings.idleTimeoutMs,
       deliver: async (envelope, chunks, _size, meta) => {
-        const m = await service.storeMessage({ chunks, envelope, sessionId: recorder.summary.id, source: 'smtp', warnings: meta.warnings }, recorder);
-        return { ok: true, messageId: m.id };
+        const m = await service.storeMessage({ chunks, envelope, sessionId: recorder.summary.id, source: 'smtp', warnings: meta.warnings });
+        return { ok: true, messageId: m.id, size: m.size };
       },
     });
   };
