@@ -91,15 +91,20 @@ export class SessionLog {
     this.writing = false;
   }
 
-  /** Read a session's chunks back, in order. */
+  /** Read a session's chunks back, in order, opening each segment once. */
   async read(locs: ChunkLoc[]): Promise<Buffer> {
     const parts: Buffer[] = [];
-    for (const [seg, offset, length] of locs) {
+    let i = 0;
+    while (i < locs.length) {
+      const seg = locs[i]![0];
       const fh = await open(join(this.dir, segName(seg)), 'r');
       try {
-        const buf = Buffer.alloc(length);
-        const { bytesRead } = await fh.read(buf, 0, length, offset);
-        parts.push(buf.subarray(0, bytesRead));
+        for (; i < locs.length && locs[i]![0] === seg; i++) {
+          const [, offset, length] = locs[i]!;
+          const buf = Buffer.allocUnsafe(length);
+          const { bytesRead } = await fh.read(buf, 0, length, offset);
+          parts.push(buf.subarray(0, bytesRead));
+        }
       } finally {
         await fh.close();
       }

@@ -24,10 +24,43 @@ export interface WireRecord {
   bytes: Buffer;
 }
 
+/**
+ * A closed session's timeline, parsed only where it is read: opening a 100,000-event session
+ * for its first page should not parse the other 99,500 events.
+ */
+export class EventList {
+  private readonly parsed: (TimelineEvent | undefined)[] = [];
+
+  constructor(private readonly lines: string[] = []) {}
+
+  get length(): number {
+    return this.lines.length;
+  }
+
+  push(line: string): void {
+    this.lines.push(line);
+  }
+
+  at(i: number): TimelineEvent | undefined {
+    if (i < 0 || i >= this.lines.length) return undefined;
+    return (this.parsed[i] ??= JSON.parse(this.lines[i]!) as TimelineEvent);
+  }
+
+  slice(from: number, to: number): TimelineEvent[] {
+    const out: TimelineEvent[] = [];
+    for (let i = Math.max(0, from); i < Math.min(to, this.lines.length); i++) out.push(this.at(i)!);
+    return out;
+  }
+
+  all(): TimelineEvent[] {
+    return this.slice(0, this.lines.length);
+  }
+}
+
 export interface SessionRecords {
   summary: SessionSummary | null;
   wire: WireRecord[];
-  events: TimelineEvent[];
+  events: EventList;
 }
 
 function record(id: string, type: number, flags: number, t: number, payload: Buffer): Buffer {
@@ -58,11 +91,11 @@ export function decodeRecords(buf: Buffer, start = 0, only?: string, onRecord?: 
     onRecord?.(id, pos, PREFIX + len);
     if (!only || only === id) {
       let r = out.get(id);
-      if (!r) out.set(id, (r = { summary: null, wire: [], events: [] }));
+      if (!r) out.set(id, (r = { summary: null, wire: [], events: new EventList() }));
       const payload = buf.subarray(pos + PREFIX, pos + PREFIX + len);
       if (type === WIRE) r.wire.push({ t, direction: flags & 1 ? 's2c' : 'c2s', leg: flags & 2 ? 'upstream' : 'client', tls: !!(flags & 4), bytes: payload });
       else if (type === EVENTS) {
-        for (const line of payload.toString('utf8').split('\n')) if (line) r.events.push(JSON.parse(line) as TimelineEvent);
+        for (const line of payload.toString('utf8').split('\n')) if (line) r.events.push(line);
       } else if (type === SUMMARY) r.summary = JSON.parse(payload.toString('utf8')) as SessionSummary;
     }
     pos += PREFIX + len;

@@ -10,7 +10,7 @@ import type { Page, SessionSummary, TimelineEvent, WireChunk } from '../../../sh
 import { Journal } from './journal.js';
 import { type IndexChange, hasSessionFilter, matchesSession, paginate } from './query.js';
 import { type ChunkLoc, LOG_MAGIC, SessionLog } from './session-log.js';
-import { RecordBuffer, decodeRecords, wireChunks, type SessionRecords, type WireRecord } from './session-records.js';
+import { EventList, RecordBuffer, decodeRecords, wireChunks, type SessionRecords, type WireRecord } from './session-records.js';
 import { countEvent } from './session-summary.js';
 
 type Record = { op: 'end'; s: SessionSummary; locs: ChunkLoc[] } | { op: 'del'; ids: string[] };
@@ -83,10 +83,11 @@ export class SessionStore {
       const r = records.get(id);
       if (!r?.summary) continue;
       const s: SessionSummary = { ...r.summary, messageIds: [], exchanges: 0, warnings: 0, errors: 0, bytesIn: 0, bytesOut: 0 };
-      for (const e of r.events) countEvent(s, e);
+      const events = r.events.all();
+      for (const e of events) countEvent(s, e);
       for (const w of r.wire) if (w.direction === 'c2s') s.bytesIn += w.bytes.length;
       else s.bytesOut += w.bytes.length;
-      s.endedAt = Math.max(s.startedAt, r.events.at(-1)?.t ?? 0, r.wire.at(-1)?.t ?? 0);
+      s.endedAt = Math.max(s.startedAt, events.at(-1)?.t ?? 0, r.wire.at(-1)?.t ?? 0);
       this.byId.set(id, s);
       this.locs.set(id, locs);
       n++;
@@ -156,16 +157,18 @@ export class SessionStore {
   }
 
   async events(id: string, offset = 0, limit = 500): Promise<Page<TimelineEvent>> {
-    const all = await this.allEvents(id);
     const off = Math.max(0, Math.floor(Number(offset) || 0));
     const lim = Math.min(5000, Math.max(1, Math.floor(Number(limit) || 500)));
-    return { total: all.length, offset: off, items: all.slice(off, off + lim) };
+    const l = this.live.get(id);
+    if (l) return { total: l.events.length, offset: off, items: l.events.slice(off, off + lim) };
+    const events = (await this.records(id)).events;
+    return { total: events.length, offset: off, items: events.slice(off, off + lim) };
   }
 
   async allEvents(id: string): Promise<TimelineEvent[]> {
     const l = this.live.get(id);
     if (l) return l.events;
-    return (await this.records(id)).events;
+    return (await this.records(id)).events.all();
   }
 
   async wire(id: string, offset = 0, limit = 1000): Promise<Page<WireChunk>> {
@@ -226,7 +229,7 @@ export class SessionStore {
       return cached;
     }
     const buf = await this.log.read(this.locs.get(id) ?? []);
-    const r = decodeRecords(buf, 0, id).get(id) ?? { summary: null, wire: [], events: [] };
+    const r = decodeRecords(buf, 0, id).get(id) ?? { summary: null, wire: [], events: new EventList() };
     this.cache.set(id, r);
     for (const key of this.cache.keys()) {
       if (this.cache.size <= CACHE_SESSIONS) break;
