@@ -9,6 +9,7 @@ import type { DeepPartial, MailtapApi } from '../shared/api.js';
 import type { ServerInfo, Settings } from '../shared/types.js';
 import { MailtapService } from './core/service.js';
 import { startSmtpSink, type RunningListener } from './core/sink/smtp-sink.js';
+import { startPop3Sink } from './core/sink/pop3-sink.js';
 import { loadOrCreateSinkCertificate } from './core/tls/self-signed.js';
 import { startHttp } from './server/http-server.js';
 
@@ -18,6 +19,10 @@ export interface StartOptions {
   smtpPort?: number;
   /** Port for SMTP with implicit TLS (RFC 8314); off unless given. */
   smtpsPort?: number;
+  /** POP3 sink port (RFC 1939); default 1110. */
+  pop3Port?: number;
+  /** Port for POP3 with implicit TLS (RFC 8314); off unless given. */
+  pop3sPort?: number;
   httpPort?: number;
   token?: string;
   /** The built UI; defaults to dist/renderer beside this package. */
@@ -63,6 +68,8 @@ export async function startMailtap(o: StartOptions): Promise<RunningMailtap> {
   try {
     listeners.push(await startSmtpSink(service, { name: 'smtp', host, port: o.smtpPort ?? 1025, tls: 'none', secureContext }));
     if (o.smtpsPort !== undefined) listeners.push(await startSmtpSink(service, { name: 'smtps', host, port: o.smtpsPort, tls: 'implicit', secureContext }));
+    listeners.push(await startPop3Sink(service, { name: 'pop3', host, port: o.pop3Port ?? 1110, tls: 'none', secureContext }));
+    if (o.pop3sPort !== undefined) listeners.push(await startPop3Sink(service, { name: 'pop3s', host, port: o.pop3sPort, tls: 'implicit', secureContext }));
     service.listeners = listeners.map((l) => l.info);
     const http = await startHttp({
       api: service,

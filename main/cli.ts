@@ -19,6 +19,8 @@ Options for serve:
   --host ADDR        address to bind (default 127.0.0.1; any other needs --token)
   --smtp-port N      SMTP sink port (default 1025; 0 = ephemeral)
   --smtps-port N     SMTP sink with implicit TLS (off unless given)
+  --pop3-port N      POP3 server over the caught mail (default 1110; 0 = ephemeral)
+  --pop3s-port N     POP3 with implicit TLS (off unless given)
   --http-port N      UI and API port (default 8025; 0 = ephemeral)
   --data DIR         data directory (default: ${defaultDataDir()})
   --token TOKEN      require this token for the API (Authorization: Bearer, or ?token=)
@@ -29,6 +31,8 @@ export interface ServeFlags {
   host?: string;
   smtpPort?: number;
   smtpsPort?: number;
+  pop3Port?: number;
+  pop3sPort?: number;
   httpPort?: number;
   data?: string;
   token?: string;
@@ -49,6 +53,8 @@ export function parseServeArgs(argv: string[]): ServeFlags {
       host: { type: 'string' },
       'smtp-port': { type: 'string' },
       'smtps-port': { type: 'string' },
+      'pop3-port': { type: 'string' },
+      'pop3s-port': { type: 'string' },
       'http-port': { type: 'string' },
       data: { type: 'string' },
       token: { type: 'string' },
@@ -62,6 +68,10 @@ export function parseServeArgs(argv: string[]): ServeFlags {
   if (sp !== undefined) f.smtpPort = sp;
   const ssp = port(values['smtps-port'], '--smtps-port');
   if (ssp !== undefined) f.smtpsPort = ssp;
+  const pp = port(values['pop3-port'], '--pop3-port');
+  if (pp !== undefined) f.pop3Port = pp;
+  const psp = port(values['pop3s-port'], '--pop3s-port');
+  if (psp !== undefined) f.pop3sPort = psp;
   const hp = port(values['http-port'], '--http-port');
   if (hp !== undefined) f.httpPort = hp;
   if (values.data) f.data = resolve(values.data);
@@ -78,6 +88,8 @@ export async function serve(flags: ServeFlags = {}, log: (s: string) => void = c
     ...(flags.host ? { host: flags.host } : {}),
     ...(flags.smtpPort !== undefined ? { smtpPort: flags.smtpPort } : {}),
     ...(flags.smtpsPort !== undefined ? { smtpsPort: flags.smtpsPort } : {}),
+    ...(flags.pop3Port !== undefined ? { pop3Port: flags.pop3Port } : {}),
+    ...(flags.pop3sPort !== undefined ? { pop3sPort: flags.pop3sPort } : {}),
     ...(flags.httpPort !== undefined ? { httpPort: flags.httpPort } : {}),
     ...(flags.token ? { token: flags.token } : {}),
     ...(flags.maxMessageSize ? { settings: { smtp: { maxMessageSize: flags.maxMessageSize } } } : {}),

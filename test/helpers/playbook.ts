@@ -27,6 +27,8 @@ export interface PlayOptions {
   /** Split points: chunks are re-cut at these sizes, cycling. */
   cuts?: number[];
   deliverOk?: boolean;
+  /** Answers the codec's `request` commands (POP3, IMAP); a throw is a failed response. */
+  serve?: (request: unknown) => unknown;
 }
 
 export const tlsInfo: TlsInfo = {
@@ -67,6 +69,14 @@ export function play(codec: Codec, input: (string | Buffer)[], opts: PlayOptions
         const ev: CodecEvent = opts.deliverOk === false
           ? { type: 'delivered', id: c.id, ok: false, error: 'disk full' }
           : { type: 'delivered', id: c.id, ok: true, messageId: `M${++n}` };
+        queue.push(...codec.handle(ev));
+      } else if (c.type === 'request' && opts.serve) {
+        let ev: CodecEvent;
+        try {
+          ev = { type: 'response', id: c.id, ok: true, value: opts.serve(c.request) };
+        } catch (e) {
+          ev = { type: 'response', id: c.id, ok: false, error: (e as Error).message };
+        }
         queue.push(...codec.handle(ev));
       }
     }

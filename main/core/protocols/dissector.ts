@@ -3,6 +3,7 @@
 // proxy share it, and it can be run again over a wire log at any time.
 import type { Direction, Leg, Micros, Protocol, TimelineEventInput } from '../../../shared/types.js';
 import { SmtpDissector } from './smtp/dissector.js';
+import { Pop3Dissector } from './pop3/dissector.js';
 
 export interface Dissector {
   onData(direction: Direction, bytes: Uint8Array, t: Micros): TimelineEventInput[];
@@ -14,6 +15,7 @@ export interface Dissector {
 
 const factories: Partial<Record<Protocol, (leg: Leg) => Dissector>> = {
   smtp: (leg) => new SmtpDissector(leg),
+  pop3: (leg) => new Pop3Dissector(leg),
 };
 
 export function createDissector(protocol: Protocol, leg: Leg): Dissector {

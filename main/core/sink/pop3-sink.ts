@@ -1,0 +1,87 @@
+// The POP3 sink: a listener whose connections run the POP3 server codec through the socket
+// adapter, and the host side of the codec's requests, which reads and deletes through the
+// message store so that the API and the GUI see every change live.
+import type { Socket } from 'node:net';
+import { listen, type Listening } from '../net/listener.js';
+import { serveConnection } from '../net/connection.js';
+import type { MaildropEntry, Pop3Request } from '../protocols/pop3/maildrop.js';
+import { Pop3Server } from '../protocols/pop3/server.js';
+import type { MessageStore } from '../store/message-store.js';
+import type { MailtapService } from '../service.js';
+import type { RunningListener, SinkOptions } from './smtp-sink.js';
+
+const PAGE = 500;
+
+/**
+ * The maildrop of a user, oldest first. A user name that is an email address sees only the
+ * messages whose envelope recipients include it (case-insensitive), which gives per-recipient
+ * mailboxes for free; any other name sees everything. Read in one synchronous pass, so the
+ * snapshot is consistent.
+ */
+export function maildropFor(store: MessageStore, user: string): MaildropEntry[] {
+  const address = user.includes('@') ? user.trim().toLowerCase() : null;
+  const out: MaildropEntry[] = [];
+  for (let offset = 0, total = 1; offset < total; offset += PAGE) {
+    const page = store.list({ offset, limit: PAGE });
+    total = page.total;
+    for (const m of page.items) {
+      if (address && !m.envelope.rcptTo.some((r) => r.toLowerCase() === address)) continue;
+      out.push({ id: m.id, size: m.size });
+    }
+    if (page.items.length === 0) break;
+  }
+  return out.reverse();
+}
+
+/** Serve one of the codec's requests (see protocols/pop3/maildrop.ts). */
+export async function servePop3Request(service: MailtapService, request: unknown): Promise<unknown> {
+  const r = request as Pop3Request;
+  switch (r.op) {
+    case 'maildrop':
+      return maildropFor(service.messages, r.user);
+    case 'read': {
+      if (!service.messages.get(r.id)) throw new Error('no such message');
+      const raw = await service.messages.raw(r.id);
+      // RETR is the client reading the message; TOP only peeks (RFC 1939 §7). The mark goes to
+      // the store alongside: the reply does not wait for it.
+      if (r.seen) void service.messages.markRead(r.id, true).catch(() => undefined);
+      return raw;
+    }
+    case 'delete': {
+      const gone = await service.messages.delete(r.ids);
+      service.parsed.forget(gone);
+      return gone.length;
+    }
+    default:
+      throw new Error('unknown request');
+  }
+}
+
+export async function startPop3Sink(service: MailtapService, o: SinkOptions): Promise<RunningListener> {
+  let l: Listening;
+  const onSocket = (socket: Socket): void => {
+    // POP3 shares the sink's host name, credentials and idle timeout with SMTP.
+    const settings = service.settings.get().smtp;
+    const recorder = service.newSession('pop3', 'sink', socket, l);
+    const codec = new Pop3Server({
+      hostname: settings.hostname,
+      credentials: settings.credentials,
+      tlsAvailable: true,
+      implicitTls: o.tls === 'implicit',
+    });
+    void serveConnection({
+      socket,
+      codec,
+      recorder,
+      secureContext: o.secureContext,
+      implicitTls: o.tls === 'implicit',
+      idleTimeoutMs: settings.idleTimeoutMs,
+      request: (req) => servePop3Request(service, req),
+    });
+  };
+  l = await listen(o.host, o.port, o.maxConnections ?? 1000, onSocket);
+  return {
+    info: { name: o.name, protocol: 'pop3', role: 'sink', address: l.address, port: l.port, tls: o.tls === 'implicit' ? 'implicit' : 'starttls' },
+    close: () => l.close(),
+  };
+}
