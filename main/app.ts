@@ -3,14 +3,14 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { createSecureContext, type SecureContext } from 'node:tls';
+import type { SecureContext } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import type { DeepPartial, MailtapApi } from '../shared/api.js';
-import type { ServerInfo, Settings } from '../shared/types.js';
+import type { ProxyListenerConfig, ServerInfo, Settings } from '../shared/types.js';
 import { MailtapService } from './core/service.js';
 import { startSmtpSink, type RunningListener } from './core/sink/smtp-sink.js';
 import { startPop3Sink } from './core/sink/pop3-sink.js';
-import { loadOrCreateSinkCertificate } from './core/tls/self-signed.js';
+import { startImapSink } from './core/sink/imap-sink.js';
 import { startHttp } from './server/http-server.js';
 
 export interface StartOptions {
@@ -23,11 +23,19 @@ export interface StartOptions {
   pop3Port?: number;
   /** Port for POP3 with implicit TLS (RFC 8314); off unless given. */
   pop3sPort?: number;
+  /** IMAP sink port (RFC 3501); default 1143. */
+  imapPort?: number;
+  /** Port for IMAP with implicit TLS (RFC 8314); off unless given. */
+  imapsPort?: number;
+  /** IMAP connections silent this long get "* BYE"; default 30 minutes (RFC 3501 §5.4). */
+  imapIdleTimeoutMs?: number;
   httpPort?: number;
   token?: string;
   /** The built UI; defaults to dist/renderer beside this package. */
   staticDir?: string | null;
   settings?: DeepPartial<Settings>;
+  /** Proxy listeners for this run only (--proxy), beside the saved ones. */
+  proxies?: ProxyListenerConfig[];
 }
 
 export interface RunningMailtap {
@@ -56,9 +64,9 @@ export async function startMailtap(o: StartOptions): Promise<RunningMailtap> {
   const service = new MailtapService({ dataDir: o.dataDir, ...(o.settings ? { settings: o.settings } : {}) });
   await service.open();
 
-  let ctx: SecureContext | null = null;
-  const kc = await loadOrCreateSinkCertificate(o.dataDir);
-  const secureContext = (): SecureContext => (ctx ??= createSecureContext({ key: kc.key, cert: kc.cert }));
+  // STARTTLS and implicit TLS on the sinks present a leaf for localhost from the local CA, so a
+  // client that trusts the CA once trusts the sink and the proxy alike.
+  const secureContext = (): SecureContext => service.ca.sinkContext();
 
   const listeners: RunningListener[] = [];
   const closeAll = async (): Promise<void> => {
@@ -70,7 +78,11 @@ export async function startMailtap(o: StartOptions): Promise<RunningMailtap> {
     if (o.smtpsPort !== undefined) listeners.push(await startSmtpSink(service, { name: 'smtps', host, port: o.smtpsPort, tls: 'implicit', secureContext }));
     listeners.push(await startPop3Sink(service, { name: 'pop3', host, port: o.pop3Port ?? 1110, tls: 'none', secureContext }));
     if (o.pop3sPort !== undefined) listeners.push(await startPop3Sink(service, { name: 'pop3s', host, port: o.pop3sPort, tls: 'implicit', secureContext }));
+    const imapIdle = o.imapIdleTimeoutMs !== undefined ? { idleTimeoutMs: o.imapIdleTimeoutMs } : {};
+    listeners.push(await startImapSink(service, { name: 'imap', host, port: o.imapPort ?? 1143, tls: 'none', secureContext, ...imapIdle }));
+    if (o.imapsPort !== undefined) listeners.push(await startImapSink(service, { name: 'imaps', host, port: o.imapsPort, tls: 'implicit', secureContext, ...imapIdle }));
     service.listeners = listeners.map((l) => l.info);
+    await service.proxies.open(o.proxies ?? []);
     const http = await startHttp({
       api: service,
       host,

@@ -6,6 +6,9 @@ import { pathToFileURL } from 'node:url';
 import { startMailtap, type RunningMailtap } from './app.js';
 import { VERSION } from './core/service.js';
 import { defaultDataDir } from './core/data-dir.js';
+import { parseProxySpec } from './core/proxy/config.js';
+import type { ProxyListenerConfig } from '../shared/types.js';
+import { CA_USAGE, caCommand } from './cli-ca.js';
 
 export { defaultDataDir };
 
@@ -13,6 +16,7 @@ const USAGE = `mailtap ${VERSION}: catch, inspect and replay SMTP, POP3 and IMAP
 
 Usage:
   mailtap serve [options]     run the headless server (sink + UI/API)
+${CA_USAGE}
   mailtap --version | --help
 
 Options for serve:
@@ -21,10 +25,15 @@ Options for serve:
   --smtps-port N     SMTP sink with implicit TLS (off unless given)
   --pop3-port N      POP3 server over the caught mail (default 1110; 0 = ephemeral)
   --pop3s-port N     POP3 with implicit TLS (off unless given)
+  --imap-port N      IMAP server over the caught mail (default 1143; 0 = ephemeral)
+  --imaps-port N     IMAP with implicit TLS (off unless given)
   --http-port N      UI and API port (default 8025; 0 = ephemeral)
   --data DIR         data directory (default: ${defaultDataDir()})
   --token TOKEN      require this token for the API (Authorization: Bearer, or ?token=)
   --max-message-size BYTES   SMTP SIZE limit for this run
+  --proxy SPEC       a proxy listener for this run (repeatable), for example
+                     'smtp://127.0.0.1:2587=smtp.example.com:587?tls=starttls&upstream-tls=starttls'
+                     options: tls, upstream-tls (none|starttls|implicit), verify (true|false), sni, name
 `;
 
 export interface ServeFlags {
@@ -33,10 +42,13 @@ export interface ServeFlags {
   smtpsPort?: number;
   pop3Port?: number;
   pop3sPort?: number;
+  imapPort?: number;
+  imapsPort?: number;
   httpPort?: number;
   data?: string;
   token?: string;
   maxMessageSize?: number;
+  proxies?: ProxyListenerConfig[];
 }
 
 function port(v: string | undefined, name: string): number | undefined {
@@ -55,10 +67,13 @@ export function parseServeArgs(argv: string[]): ServeFlags {
       'smtps-port': { type: 'string' },
       'pop3-port': { type: 'string' },
       'pop3s-port': { type: 'string' },
+      'imap-port': { type: 'string' },
+      'imaps-port': { type: 'string' },
       'http-port': { type: 'string' },
       data: { type: 'string' },
       token: { type: 'string' },
       'max-message-size': { type: 'string' },
+      proxy: { type: 'string', multiple: true },
     },
     strict: true,
   });
@@ -72,11 +87,20 @@ export function parseServeArgs(argv: string[]): ServeFlags {
   if (pp !== undefined) f.pop3Port = pp;
   const psp = port(values['pop3s-port'], '--pop3s-port');
   if (psp !== undefined) f.pop3sPort = psp;
+  const ip = port(values['imap-port'], '--imap-port');
+  if (ip !== undefined) f.imapPort = ip;
+  const isp = port(values['imaps-port'], '--imaps-port');
+  if (isp !== undefined) f.imapsPort = isp;
   const hp = port(values['http-port'], '--http-port');
   if (hp !== undefined) f.httpPort = hp;
   if (values.data) f.data = resolve(values.data);
   if (values.token) f.token = values.token;
   if (values['max-message-size']) f.maxMessageSize = Number(values['max-message-size']);
+  if (values.proxy?.length) {
+    const list: ProxyListenerConfig[] = [];
+    for (const spec of values.proxy) list.push(parseProxySpec(spec, list.map((p) => p.name)));
+    f.proxies = list;
+  }
   return f;
 }
 
@@ -90,15 +114,20 @@ export async function serve(flags: ServeFlags = {}, log: (s: string) => void = c
     ...(flags.smtpsPort !== undefined ? { smtpsPort: flags.smtpsPort } : {}),
     ...(flags.pop3Port !== undefined ? { pop3Port: flags.pop3Port } : {}),
     ...(flags.pop3sPort !== undefined ? { pop3sPort: flags.pop3sPort } : {}),
+    ...(flags.imapPort !== undefined ? { imapPort: flags.imapPort } : {}),
+    ...(flags.imapsPort !== undefined ? { imapsPort: flags.imapsPort } : {}),
     ...(flags.httpPort !== undefined ? { httpPort: flags.httpPort } : {}),
     ...(flags.token ? { token: flags.token } : {}),
     ...(flags.maxMessageSize ? { settings: { smtp: { maxMessageSize: flags.maxMessageSize } } } : {}),
+    ...(flags.proxies ? { proxies: flags.proxies } : {}),
   });
   log(`mailtap ${VERSION}: data in ${dataDir}`);
   for (const l of app.info.listeners) {
     const host = l.address.includes(':') ? `[${l.address}]` : l.address;
-    log(`  ${l.name.padEnd(6)} ${l.protocol} ${l.role} listening on ${host}:${l.port}${l.tls === 'implicit' ? ' (implicit TLS)' : ' (STARTTLS available)'}`);
+    log(`  ${l.name.padEnd(6)} ${l.protocol} ${l.role} listening on ${host}:${l.port}${l.tls === 'implicit' ? ' (implicit TLS)' : l.tls === 'none' ? '' : ' (STARTTLS available)'}`);
   }
+  for (const p of app.service.proxies.list()) if (p.error) log(`  ${p.name} proxy not started: ${p.error}`);
+  log(`  ca     ${app.service.ca.certPath} (SHA-256 ${app.service.ca.fingerprint})`);
   log(`  ui     ${app.info.http.url}`);
   let stopping = false;
   const stop = (): void => {
@@ -122,6 +151,7 @@ export async function main(argv: string[]): Promise<number> {
     console.log(VERSION);
     return 0;
   }
+  if (cmd === 'ca') return caCommand(rest);
   if (cmd === 'serve') {
     await serve(parseServeArgs(rest));
     return -1; // keep running

@@ -2,10 +2,13 @@
 // over HTTP + WebSocket; main/electron/ serves it over IPC; renderer/api/ calls it. Nothing
 // here may import Node, the DOM or Electron.
 import type {
+  CaInfo,
   MessageDetail,
   MessageSummary,
   MimeNode,
   Page,
+  ProxyListenerConfig,
+  ProxyListenerState,
   ServerInfo,
   ServerStats,
   SessionSummary,
@@ -64,6 +67,16 @@ export interface ApiCalls {
   'sessions.clear': { params: Record<string, never>; result: { deleted: number } };
   'settings.get': { params: Record<string, never>; result: Settings };
   'settings.update': { params: DeepPartial<Settings>; result: Settings };
+  'ca.info': { params: Record<string, never>; result: CaInfo };
+  /** The CA certificate (never its key) as PEM, DER or PKCS#12. */
+  'ca.export': { params: { format?: 'pem' | 'der' | 'p12'; password?: string }; result: BinaryResult };
+  'ca.regenerate': { params: Record<string, never>; result: CaInfo };
+  'listeners.list': { params: Record<string, never>; result: ProxyListenerState[] };
+  'listeners.create': { params: Partial<ProxyListenerConfig>; result: ProxyListenerState };
+  'listeners.update': { params: Partial<ProxyListenerConfig> & { name: string }; result: ProxyListenerState };
+  'listeners.delete': { params: { name: string }; result: { deleted: number } };
+  'listeners.start': { params: { name: string }; result: ProxyListenerState };
+  'listeners.stop': { params: { name: string }; result: ProxyListenerState };
 }
 
 export type ApiMethod = keyof ApiCalls;
@@ -130,6 +143,15 @@ export const routes: { [M in ApiMethod]: Route } = {
   'sessions.clear': { method: 'DELETE', path: '/api/sessions' },
   'settings.get': { method: 'GET', path: '/api/settings' },
   'settings.update': { method: 'PATCH', path: '/api/settings' },
+  'ca.info': { method: 'GET', path: '/api/ca' },
+  'ca.export': { method: 'GET', path: '/api/ca/export', binary: true },
+  'ca.regenerate': { method: 'POST', path: '/api/ca/regenerate' },
+  'listeners.list': { method: 'GET', path: '/api/listeners' },
+  'listeners.create': { method: 'POST', path: '/api/listeners' },
+  'listeners.update': { method: 'PATCH', path: '/api/listeners/:name' },
+  'listeners.delete': { method: 'DELETE', path: '/api/listeners/:name' },
+  'listeners.start': { method: 'POST', path: '/api/listeners/:name/start' },
+  'listeners.stop': { method: 'POST', path: '/api/listeners/:name/stop' },
 };
 
 /** The IPC channel name of a call (Electron transport). */

@@ -26,6 +26,58 @@ export interface TlsInfo {
   /** Set for an upstream leg: the verification result. */
   verified?: boolean;
   verifyError?: string | null;
+  /** Set for an upstream leg: the chain the server presented, leaf first. */
+  chain?: CertificateInfo[];
+}
+
+/** One certificate of a presented chain, as the timeline shows it. */
+export interface CertificateInfo {
+  subject: string;
+  issuer: string;
+  notBefore: string;
+  notAfter: string;
+  /** SHA-256 of the DER form, `AB:CD:…`. */
+  fingerprint: string;
+  subjectAltName: string | null;
+}
+
+/** The local CA that issues the certificates the proxy presents (design.md, "TLS"). */
+export interface CaInfo {
+  fingerprint: string;
+  subject: string;
+  notBefore: string;
+  notAfter: string;
+  certPath: string;
+  keyPath: string;
+}
+
+export type TlsMode = 'none' | 'starttls' | 'implicit';
+
+/** A proxy listener as configured (design.md, "The proxy"). */
+export interface ProxyListenerConfig {
+  name: string;
+  protocol: Protocol;
+  listenHost: string;
+  listenPort: number;
+  /** TLS towards the client: none, STARTTLS offered by the proxy, or implicit TLS. */
+  clientTls: TlsMode;
+  upstreamHost: string;
+  upstreamPort: number;
+  upstreamTls: TlsMode;
+  /** Verify the upstream server's certificate; on unless turned off. */
+  verifyUpstream: boolean;
+  /** Server name sent upstream (SNI) and checked against its certificate; default the upstream host. */
+  servername: string | null;
+  /** Started with the server; false keeps the listener configured but stopped. */
+  enabled: boolean;
+}
+
+/** A proxy listener and whether it is running now. */
+export interface ProxyListenerState extends ProxyListenerConfig {
+  running: boolean;
+  /** The bound port while running (useful when listenPort is 0). */
+  boundPort: number | null;
+  error: string | null;
 }
 
 export interface Address {
@@ -102,6 +154,15 @@ export interface MessageSummary {
   /** Parse and transport warnings, e.g. bare LF in DATA, a missing closing boundary. */
   warnings: string[];
   source: 'smtp' | 'proxy' | 'import';
+  /**
+   * The mailbox folder that holds it (IMAP): INBOX for caught mail. The store fills these three
+   * in when it loads, so they are only ever missing from objects made elsewhere.
+   */
+  folder?: string;
+  /** Its IMAP UID in that folder (RFC 3501 §2.3.1.1): given once, never reused. */
+  uid?: number;
+  /** IMAP flags other than \Seen, which is `read`: \Answered, \Flagged, \Deleted, \Draft, keywords. */
+  flags?: string[];
 }
 
 export interface AttachmentInfo {
@@ -295,6 +356,14 @@ export interface Settings {
   ui: {
     theme: 'system' | 'light' | 'dark';
     notifications: boolean;
+  };
+  /** Proxy listeners, kept across restarts. */
+  proxies: ProxyListenerConfig[];
+  tls: {
+    /** Append TLS key material of both proxy legs here (SSLKEYLOGFILE format); '' is off. */
+    keyLogFile: string;
+    /** A PEM file of extra CAs the proxy trusts upstream, beside the system's; '' for none. */
+    upstreamCaFile: string;
   };
 }
 

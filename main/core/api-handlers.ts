@@ -76,6 +76,19 @@ export const handlers: { [M in ApiMethod]: Handler<M> } = {
     return { deleted: (await s.sessions.delete(all.items.map((x) => x.id))).length };
   },
   'settings.get': (s) => s.settings.get(),
+  'ca.info': (s) => s.ca.info(),
+  'ca.export': (s, p) => {
+    const format = p.format ?? 'pem';
+    if (format !== 'pem' && format !== 'der' && format !== 'p12') throw badRequest('format must be pem, der or p12');
+    return s.ca.export(format, typeof p.password === 'string' ? p.password : '');
+  },
+  'ca.regenerate': (s) => s.ca.regenerate(),
+  'listeners.list': (s) => s.proxies.list(),
+  'listeners.create': (s, p) => s.proxies.create(p),
+  'listeners.update': (s, p) => s.proxies.update(str(p.name, 'name'), p),
+  'listeners.delete': async (s, p) => ({ deleted: (await s.proxies.remove(str(p.name, 'name'))) ? 1 : 0 }),
+  'listeners.start': (s, p) => s.proxies.start(str(p.name, 'name')),
+  'listeners.stop': (s, p) => s.proxies.stop(str(p.name, 'name')),
   'settings.update': async (s, p) => {
     if (typeof p !== 'object' || p === null) throw badRequest('settings must be an object');
     const next = await s.settings.update(p);

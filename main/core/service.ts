@@ -15,6 +15,8 @@ import { SessionStore } from './store/session-store.js';
 import { SettingsStore } from './store/settings-store.js';
 import { ParsedCache } from './mime-cache.js';
 import { Diagnostics } from './diagnostics.js';
+import { LocalCa } from './tls/ca.js';
+import { ProxyManager } from './proxy/manager.js';
 
 export const VERSION = '0.1.0';
 
@@ -28,6 +30,10 @@ export class MailtapService implements MailtapApi {
   readonly sessions: SessionStore;
   readonly settings: SettingsStore;
   readonly parsed: ParsedCache;
+  /** The local CA (design.md, "TLS"); opened by open(). */
+  ca!: LocalCa;
+  /** The proxy listeners (design.md, "The proxy"). */
+  readonly proxies = new ProxyManager(this);
   listeners: ListenerInfo[] = [];
   http: ServerInfo['http'] = { url: '', tokenRequired: false };
   readonly diagnostics = new Diagnostics();
@@ -54,6 +60,7 @@ export class MailtapService implements MailtapApi {
 
   async open(): Promise<{ recovered: number; dropped: number }> {
     await this.settings.open(this.opts.settings);
+    this.ca = await LocalCa.open(this.opts.dataDir);
     const r = await this.messages.open();
     await this.sessions.open();
     await this.prune();
@@ -64,6 +71,7 @@ export class MailtapService implements MailtapApi {
 
   async close(): Promise<void> {
     if (this.retentionTimer) clearInterval(this.retentionTimer);
+    await this.proxies.closeAll();
     this.diagnostics.stop();
     this.events.flushNow();
     await this.sessions.close();
@@ -87,7 +95,7 @@ export class MailtapService implements MailtapApi {
   }
 
   info(): ServerInfo {
-    return { version: VERSION, dataDir: this.opts.dataDir, listeners: this.listeners, http: this.http };
+    return { version: VERSION, dataDir: this.opts.dataDir, listeners: [...this.listeners, ...this.proxies.infos()], http: this.http };
   }
 
   // ------------------------------------------------------------ for the sink and the proxy

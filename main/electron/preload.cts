@@ -37,6 +37,15 @@ const METHODS = [
   'sessions.clear',
   'settings.get',
   'settings.update',
+  'ca.info',
+  'ca.export',
+  'ca.regenerate',
+  'listeners.list',
+  'listeners.create',
+  'listeners.update',
+  'listeners.delete',
+  'listeners.start',
+  'listeners.stop',
 ] as const satisfies readonly ApiMethod[];
 
 // Fails to compile when a call is added to ApiCalls but not to METHODS.

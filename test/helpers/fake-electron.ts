@@ -384,6 +384,8 @@ export function fakeSettings(notifications = true): Settings {
     smtp: { maxMessageSize: 1 << 20, maxRecipients: 100, maxLineLength: 1000, idleTimeoutMs: 60_000, credentials: [], hostname: 'mailtap' },
     retention: { maxMessages: 0, maxAgeHours: 0, maxSessions: 0 },
     ui: { theme: 'system', notifications },
+    proxies: [],
+    tls: { keyLogFile: '', upstreamCaFile: '' },
   };
 }
 

@@ -10,6 +10,7 @@ export interface TestMailtap {
   dataDir: string;
   smtpPort: number;
   pop3Port: number;
+  imapPort: number;
   baseUrl: string;
   get<T = unknown>(path: string): Promise<T>;
   getRaw(path: string): Promise<{ status: number; headers: Headers; body: Buffer }>;
@@ -19,9 +20,10 @@ export interface TestMailtap {
 
 export async function startTestMailtap(o: Partial<StartOptions> = {}): Promise<TestMailtap> {
   const dataDir = o.dataDir ?? (await mkdtemp(join(tmpdir(), 'mailtap-test-')));
-  const app = await startMailtap({ dataDir, host: '127.0.0.1', smtpPort: 0, pop3Port: 0, httpPort: 0, staticDir: null, ...o });
+  const app = await startMailtap({ dataDir, host: '127.0.0.1', smtpPort: 0, pop3Port: 0, imapPort: 0, httpPort: 0, staticDir: null, ...o });
   const smtp = app.info.listeners.find((l) => l.name === 'smtp')!;
   const pop3 = app.info.listeners.find((l) => l.name === 'pop3')!;
+  const imap = app.info.listeners.find((l) => l.name === 'imap')!;
   const baseUrl = app.info.http.url.replace(/\/(\?.*)?$/, '');
   const headers: Record<string, string> = o.token ? { authorization: `Bearer ${o.token}` } : {};
   const t: TestMailtap = {
@@ -29,6 +31,7 @@ export async function startTestMailtap(o: Partial<StartOptions> = {}): Promise<T
     dataDir,
     smtpPort: smtp.port,
     pop3Port: pop3.port,
+    imapPort: imap.port,
     baseUrl,
     async get<T>(path: string): Promise<T> {
       const r = await fetch(baseUrl + path, { headers });

@@ -12,7 +12,7 @@ import { RawSmtp } from '../helpers/smtp-client.js';
 const root = new URL('../..', import.meta.url).pathname;
 
 function startServer(dataDir: string): Promise<{ child: ChildProcess; smtp: number; http: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli.ts', 'serve', '--data', dataDir, '--smtp-port', '0', '--pop3-port', '0', '--http-port', '0'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli.ts', 'serve', '--data', dataDir, '--smtp-port', '0', '--pop3-port', '0', '--imap-port', '0', '--http-port', '0'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

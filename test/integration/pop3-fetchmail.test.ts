@@ -36,7 +36,7 @@ interface Poll {
 
 /**
  * Run fetchmail once, non-interactively and safe as root or not: its own rc, id and pid files,
- * no syslog, no daemon, delivery to a file through an MDA. The sink's self-signed certificate
+ * no syslog, no daemon, delivery to a file through an MDA. The local CA (ca-cert.pem)
  * is the trust anchor, so TLS is verified rather than skipped.
  */
 async function fetchmail(p: Poll): Promise<{ code: number | null; out: string; mbox: string }> {
@@ -50,7 +50,7 @@ async function fetchmail(p: Poll): Promise<{ code: number | null; out: string; m
       `poll 127.0.0.1 service ${p.port} protocol pop3 uidl`,
       `  user "${p.user}" password "any" is "${userInfo().username}" here`,
       `  ${p.keep ? 'keep' : 'nokeep'} no rewrite no stripcr`,
-      `  ${p.ssl ? 'ssl ' : ''}sslcertck sslcertfile "${join(dataDir, 'tls', 'sink-cert.pem')}" sslcommonname "localhost"`,
+      `  ${p.ssl ? 'ssl ' : ''}sslcertck sslcertfile "${join(dataDir, 'tls', 'ca-cert.pem')}" sslcommonname "localhost"`,
       `  mda "cat >> ${mbox}"`,
       '',
     ].join('\n'),

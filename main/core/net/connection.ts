@@ -29,6 +29,12 @@ export interface ServeOptions {
   deliver?: (envelope: Envelope, chunks: Uint8Array[], size: number, meta: DeliveryMeta) => Promise<DeliveryResult>;
   /** Serves the codec's `request` commands (see protocols/types.ts). */
   request?: (request: unknown) => Promise<unknown>;
+  /**
+   * Lets the host push events to the codec unasked (`notify`, e.g. new mail for an IMAP client
+   * in IDLE). Called once the connection is served, with a function that feeds one event to
+   * the codec and runs what it answers; the returned function is called when it closes.
+   */
+  subscribe?: (feed: (event: CodecEvent) => void) => () => void;
 }
 
 /** Serve one client connection until it closes. Never throws: failures are recorded. */
@@ -150,10 +156,12 @@ export function serveConnection(o: ServeOptions): Promise<void> {
       secure.on('close', finish);
     };
 
+    let unsubscribe: (() => void) | null = null;
     let finished = false;
     const finish = (): void => {
       if (finished) return;
       finished = true;
+      unsubscribe?.();
       try {
         codec.handle({ type: 'closed', side: 'client' });
       } catch {
@@ -177,6 +185,9 @@ export function serveConnection(o: ServeOptions): Promise<void> {
       }
     });
     o.socket.setNoDelay(true);
+    if (o.subscribe) unsubscribe = o.subscribe((e) => {
+      if (!finished) handle(e);
+    });
 
     if (o.implicitTls) upgrade(true);
     else {

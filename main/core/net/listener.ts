@@ -8,9 +8,10 @@ export interface Listening {
 }
 
 /** Listen on host:port (0 = ephemeral) with a connection cap; resolves once bound. */
-export function listen(host: string, port: number, maxConnections: number, onSocket: (s: Socket) => void): Promise<Listening> {
+export function listen(host: string, port: number, maxConnections: number, onSocket: (s: Socket) => void, opts: { allowHalfOpen?: boolean } = {}): Promise<Listening> {
   const sockets = new Set<Socket>();
-  const server = createServer((s) => {
+  // allowHalfOpen: the proxy passes a half-close on to the other leg instead of ending at once.
+  const server = createServer({ allowHalfOpen: opts.allowHalfOpen ?? false }, (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
     onSocket(s);

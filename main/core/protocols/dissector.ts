@@ -4,6 +4,7 @@
 import type { Direction, Leg, Micros, Protocol, TimelineEventInput } from '../../../shared/types.js';
 import { SmtpDissector } from './smtp/dissector.js';
 import { Pop3Dissector } from './pop3/dissector.js';
+import { ImapDissector } from './imap/dissector.js';
 
 export interface Dissector {
   onData(direction: Direction, bytes: Uint8Array, t: Micros): TimelineEventInput[];
@@ -16,6 +17,7 @@ export interface Dissector {
 const factories: Partial<Record<Protocol, (leg: Leg) => Dissector>> = {
   smtp: (leg) => new SmtpDissector(leg),
   pop3: (leg) => new Pop3Dissector(leg),
+  imap: (leg) => new ImapDissector(leg),
 };
 
 export function createDissector(protocol: Protocol, leg: Leg): Dissector {

@@ -14,7 +14,17 @@ export type CodecEvent =
   /** The adapter's idle timer for that side ran out. */
   | { type: 'timeout'; side: Side }
   /** The answer to a `request` command. */
-  | { type: 'response'; id: number; ok: boolean; value?: unknown; error?: string };
+  | { type: 'response'; id: number; ok: boolean; value?: unknown; error?: string }
+  /**
+   * Something the host has to tell the codec unasked, such as new mail in the mailbox an IMAP
+   * client has selected (RFC 2177 IDLE). What a notification looks like is agreed between a
+   * codec and its host, as for requests.
+   */
+  | { type: 'notify'; notification: unknown }
+  /** The proxy's upstream connection (asked for by `open-upstream`) is up, TLS included if implicit. */
+  | { type: 'connected'; side: Side }
+  /** The upstream could not be reached, refused, timed out or failed TLS verification. */
+  | { type: 'connect-failed'; side: Side; error: string };
 
 export interface DeliveryMeta {
   /** Transport warnings found while reading the message, e.g. bare LF. */

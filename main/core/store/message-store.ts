@@ -2,13 +2,17 @@
 // index kept durable by an append-only journal. add() resolves only after the file and its
 // journal record are fsynced, so SMTP's 250 always means "on disk". Startup rebuilds the index
 // from the journal and repairs it from the files: a crash loses no acknowledged message.
-import { mkdir, open, readFile, readdir, stat, unlink } from 'node:fs/promises';
+import { mkdir, readFile, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MessageQuery } from '../../../shared/api.js';
 import type { Envelope, MessageSummary, Page } from '../../../shared/types.js';
 import { summarizeMessage } from '../mime/index.js';
+import { DurableWriter } from './durable-writer.js';
 import { newId, isId } from './ids.js';
 import { Journal } from './journal.js';
+import { FolderIndex, INBOX } from './folder-index.js';
+import { type MailboxRecord, folderRecords, isMailboxRecord, replayAdded, replayMailboxRecord, settleMailbox } from './mailbox-journal.js';
+import { MailboxOps } from './mailbox-ops.js';
 import { type IndexChange, hasMessageFilter, matchesMessage, paginate } from './query.js';
 
 export interface NewMessage {
@@ -18,20 +22,40 @@ export interface NewMessage {
   source: MessageSummary['source'];
   warnings: string[];
   receivedAt?: Date;
+  /** The folder to put it in (IMAP APPEND); caught mail goes to INBOX. */
+  folder?: string;
+  /** IMAP flags besides \Seen, and \Seen itself as `read` (APPEND). */
+  flags?: string[];
+  read?: boolean;
 }
 
 type Record =
   | { op: 'add'; m: MessageSummary }
   | { op: 'del'; ids: string[] }
-  | { op: 'read'; id: string; read: boolean };
+  | { op: 'read'; id: string; read: boolean }
+  | MailboxRecord;
 
 export class MessageStore {
   private readonly byId = new Map<string, MessageSummary>();
   /** Oldest first; ids sort by arrival. */
   private order: string[] = [];
   private readonly journal: Journal<Record>;
+  private readonly writer = new DurableWriter();
   readonly dir: string;
+  /** Folders, their UIDs and which messages each holds (see folder-index.ts). */
+  readonly folders = new FolderIndex();
+  /** Folder, flag, move and copy operations for IMAP (see mailbox-ops.ts). */
+  readonly mailbox: MailboxOps = new MailboxOps({
+    byId: this.byId,
+    folders: this.folders,
+    commit: (r) => this.journal.commit(r),
+    changed: (c) => this.changed(c),
+    persist: (raw, m) => this.persist(raw, m),
+    raw: (id) => this.raw(id),
+    delete: (ids) => this.delete(ids),
+  });
   onChange: (c: IndexChange<MessageSummary>) => void = () => {};
+  private readonly watchers = new Set<(c: IndexChange<MessageSummary>) => void>();
 
   constructor(dataDir: string) {
     this.dir = join(dataDir, 'messages');
@@ -46,7 +70,8 @@ export class MessageStore {
     await mkdir(this.dir, { recursive: true });
     const deleted = new Set<string>();
     for (const r of await this.journal.load()) {
-      if (r.op === 'add') this.byId.set(r.m.id, r.m);
+      if (r.op === 'add') (this.byId.set(r.m.id, r.m), replayAdded(r.m, this.folders));
+      else if (isMailboxRecord(r)) replayMailboxRecord(r, this.byId, this.folders);
       else if (r.op === 'del') for (const id of r.ids) (this.byId.delete(id), deleted.add(id));
       else if (r.op === 'read') {
         const m = this.byId.get(r.id);
@@ -73,16 +98,18 @@ export class MessageStore {
       recovered++;
     }
     for (const id of [...this.byId.keys()]) if (!files.has(id)) (this.byId.delete(id), dropped++);
-    // The newest entries may have been journalled while their file's data was still in flight
-    // (the two are synced in parallel, and 250 waited for both): drop any whose size is wrong.
+    // Defence in depth: a newest entry whose file has the wrong size (a disk that lied about
+    // a sync) is dropped rather than served half-written.
     for (const id of [...this.byId.keys()].sort().slice(-1000)) {
       const st = await stat(this.file(id)).catch(() => null);
       if (!st || st.size !== this.byId.get(id)!.size) (this.byId.delete(id), dropped++, await unlink(this.file(id)).catch(() => undefined));
     }
     this.order = [...this.byId.keys()].sort();
-    // Compact when the journal holds much more than the live index.
-    if (recovered || dropped || this.journal.lines > this.order.length * 2 + 1000)
-      await this.journal.rewrite(this.order.map((id) => ({ op: 'add', m: this.byId.get(id)! })));
+    const invented = settleMailbox(this.order, this.byId, this.folders);
+    // Compact when the journal holds much more than the live index, or when UIDs were given
+    // that must be kept.
+    if (invented || recovered || dropped || this.journal.lines > this.order.length * 2 + 1000)
+      await this.journal.rewrite([...folderRecords(this.folders), ...this.order.map((id): Record => ({ op: 'add', m: this.byId.get(id)! }))]);
     await this.journal.openForAppend();
     return { recovered, dropped };
   }
@@ -92,20 +119,34 @@ export class MessageStore {
     const id = newId(receivedAt.getTime());
     const raw = m.chunks.length === 1 ? Buffer.from(m.chunks[0]!) : Buffer.concat(m.chunks);
     const summary = this.summarize(id, raw, m.envelope, m.sessionId, m.source, m.warnings, receivedAt);
-    // Once the file exists, its data fsync and the journal's group commit (which also fsyncs
-    // the directory entry) run in parallel; 250 waits for both. A crash between them leaves
-    // either a file that startup recovers or an index entry whose missing file startup drops,
-    // and neither was acknowledged.
-    const fh = await open(this.file(id), 'wx', 0o600);
-    try {
-      await Promise.all([fh.writeFile(raw).then(() => fh.datasync()), this.journal.commit({ op: 'add', m: summary }, this.dir)]);
-    } finally {
-      await fh.close();
-    }
-    this.byId.set(id, summary);
-    this.order.push(id);
-    this.onChange({ type: 'added', item: summary });
+    const folder = m.folder ?? INBOX;
+    if (!this.folders.has(folder)) throw new Error(`no folder ${folder}`);
+    summary.folder = folder;
+    summary.uid = this.folders.allocate(folder);
+    summary.flags = m.flags ?? [];
+    summary.read = m.read ?? false;
+    await this.persist(raw, summary);
+    this.changed({ type: 'added', item: summary });
     return summary;
+  }
+
+  /**
+   * Write a new message's file and journal record, then index it. Its UID is already taken;
+   * it stays pending (holding back the folder's horizon) until this settles.
+   */
+  private async persist(raw: Buffer, summary: MessageSummary): Promise<void> {
+    const { id, folder = INBOX, uid = 0 } = summary;
+    try {
+      // The file is created and fsynced on a worker thread; then its journal record is group-
+      // committed together with an fsync of the directory, so the new entry is durable too.
+      await this.writer.write(this.file(id), raw);
+      await this.journal.commit({ op: 'add', m: summary }, this.dir);
+      this.byId.set(id, summary);
+      this.order.push(id);
+      this.folders.link(folder, uid, id);
+    } finally {
+      this.folders.settle(folder, uid);
+    }
   }
 
   get(id: string): MessageSummary | undefined {
@@ -126,7 +167,7 @@ export class MessageStore {
     if (m.read !== read) {
       m.read = read;
       await this.journal.commit({ op: 'read', id, read });
-      this.onChange({ type: 'updated', item: m });
+      this.changed({ type: 'updated', item: m });
     }
     return m;
   }
@@ -137,15 +178,37 @@ export class MessageStore {
     // Journal first: if a crash comes before the unlink, startup still knows they were deleted.
     await this.journal.commit({ op: 'del', ids: gone });
     const set = new Set(gone);
-    for (const id of gone) this.byId.delete(id);
+    const byFolder = new Map<string, number[]>();
+    for (const id of gone) {
+      const m = this.byId.get(id)!;
+      const f = m.folder ?? INBOX;
+      let uids = byFolder.get(f);
+      if (!uids) byFolder.set(f, (uids = []));
+      uids.push(m.uid ?? 0);
+      this.byId.delete(id);
+    }
+    for (const [f, uids] of byFolder) this.folders.unlink(f, uids);
     this.order = this.order.filter((id) => !set.has(id));
     await Promise.all(gone.map((id) => unlink(this.file(id)).catch(() => undefined)));
-    this.onChange({ type: 'deleted', ids: gone });
+    this.changed({ type: 'deleted', ids: gone });
     return gone;
   }
 
   clear(): Promise<string[]> {
     return this.delete([...this.order]);
+  }
+
+  // ------------------------------------------------------------ mailboxes (IMAP)
+
+  /** Hear about every change, besides `onChange` (the service's); returns the unsubscribe. */
+  watch(fn: (c: IndexChange<MessageSummary>) => void): () => void {
+    this.watchers.add(fn);
+    return () => this.watchers.delete(fn);
+  }
+
+  private changed(c: IndexChange<MessageSummary>): void {
+    this.onChange(c);
+    for (const w of this.watchers) w(c);
   }
 
   /** Ids to prune, oldest first: over the count, or older than the age (hours). */
@@ -161,8 +224,9 @@ export class MessageStore {
     return out;
   }
 
-  close(): Promise<void> {
-    return this.journal.close();
+  async close(): Promise<void> {
+    await this.writer.close();
+    await this.journal.close();
   }
 
   file(id: string): string {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { DeepPartial } from '../../../shared/api.js';
 import type { Settings } from '../../../shared/types.js';
 import { badRequest } from '../errors.js';
+import { validateProxyList } from '../proxy/config.js';
 
 export const defaultSettings = (): Settings => ({
   smtp: {
@@ -18,6 +19,8 @@ export const defaultSettings = (): Settings => ({
   },
   retention: { maxMessages: 10_000, maxAgeHours: 0, maxSessions: 20_000 },
   ui: { theme: 'system', notifications: true },
+  proxies: [],
+  tls: { keyLogFile: '', upstreamCaFile: '' },
 });
 
 interface Doc {
@@ -52,6 +55,9 @@ export function validateSettings(s: Settings): void {
   int(s.retention.maxSessions, 'retention.maxSessions', 0, 10_000_000);
   if (!['system', 'light', 'dark'].includes(s.ui.theme)) throw badRequest('ui.theme must be system, light or dark');
   if (typeof s.ui.notifications !== 'boolean') throw badRequest('ui.notifications must be true or false');
+  validateProxyList(s.proxies);
+  if (typeof s.tls.keyLogFile !== 'string') throw badRequest('tls.keyLogFile must be a file path, or empty for off');
+  if (typeof s.tls.upstreamCaFile !== 'string') throw badRequest('tls.upstreamCaFile must be a file path, or empty for none');
 }
 
 export class SettingsStore {

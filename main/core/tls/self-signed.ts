@@ -1,9 +1,7 @@
-// The sink's TLS certificate until the local CA (the proxy issue) exists: a self-signed
-// certificate for localhost made with node-forge, kept in the data directory with its key
-// at mode 0600. The RSA key itself comes from node:crypto, which is native and fast.
+// A self-signed certificate made with node-forge (the RSA key from node:crypto, which is native
+// and fast). The sinks use CA-issued leaves (ca.ts); this makes stand-in upstreams for tests of
+// the proxy's certificate verification.
 import { generateKeyPairSync } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import forge from 'node-forge';
 
 export interface KeyAndCert {
@@ -37,22 +35,4 @@ export function makeSelfSigned(commonName: string, altNames: string[], days = 82
   ]);
   cert.sign(forge.pki.privateKeyFromPem(privateKey), forge.md.sha256.create());
   return { key: privateKey, cert: forge.pki.certificateToPem(cert) };
-}
-
-/** Load the sink's certificate from dataDir/tls, or make one on first use. */
-export async function loadOrCreateSinkCertificate(dataDir: string): Promise<KeyAndCert> {
-  const dir = join(dataDir, 'tls');
-  const keyPath = join(dir, 'sink-key.pem');
-  const certPath = join(dir, 'sink-cert.pem');
-  try {
-    return { key: await readFile(keyPath, 'utf8'), cert: await readFile(certPath, 'utf8') };
-  } catch {
-    /* first run */
-  }
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const kc = makeSelfSigned('localhost', ['localhost', '127.0.0.1', '::1', 'mailtap.local']);
-  await writeFile(keyPath, kc.key, { mode: 0o600 });
-  await chmod(keyPath, 0o600);
-  await writeFile(certPath, kc.cert);
-  return kc;
 }

@@ -6,7 +6,7 @@
 import type { Command, Direction, Leg, Micros, PayloadRef, Reply, ReplyLine, TimelineEventInput } from '../../../../shared/types.js';
 import type { Dissector } from '../dissector.js';
 import { LineReader } from '../line-reader.js';
-import { decodeBase64Text, decodePlain, maskSecret } from '../sasl-decode.js';
+import { maskSecret, observeSaslResponse, type SaslSeen } from '../sasl-decode.js';
 import { utf8FromLatin1 } from '../text.js';
 import { parseStatusLine, replyStatus } from './reply.js';
 
@@ -15,7 +15,7 @@ interface Pending {
   t: Micros;
   replies: Reply[];
   payload?: PayloadRef;
-  auth?: { mechanism: string; user: string | null; secret: string | null; responses: number };
+  auth?: SaslSeen;
 }
 
 /** command: lines are commands; hold: bytes wait for the answer to AUTH/STLS; sasl: one AUTH response. */
@@ -131,7 +131,7 @@ export class Pop3Dissector implements Dissector {
         if (!mech) break; // bare AUTH: a listing, not a login
         p.auth = { mechanism: mech.toUpperCase(), user: null, secret: null, responses: 0 };
         if (ir !== undefined) {
-          this.decodeAuth(p, ir);
+          observeSaslResponse(p.auth, ir);
           args = `${mech} ${maskSecret(ir)}`;
         }
         this.mode = 'hold';
@@ -148,28 +148,7 @@ export class Pop3Dissector implements Dissector {
 
   private onSaslResponse(line: string): void {
     const p = this.pending[0];
-    if (p?.auth) this.decodeAuth(p, line);
-  }
-
-  /** Learn the user (and that a secret went by) from the SASL responses. */
-  private decodeAuth(p: Pending, b64: string): void {
-    const a = p.auth!;
-    const n = a.responses++;
-    if (b64 === '*') return;
-    const text = decodeBase64Text(b64 === '=' ? '' : b64);
-    if (text === null) return;
-    if (a.mechanism === 'PLAIN') {
-      const plain = decodePlain(text);
-      if (plain) {
-        a.user = plain.user;
-        a.secret = plain.password;
-      }
-    } else if (a.mechanism === 'LOGIN') {
-      if (n === 0) a.user = text;
-      else a.secret = text;
-    } else if (n === 0) {
-      a.user = text.split('\u0000').filter(Boolean)[0] ?? null;
-    }
+    if (p?.auth) observeSaslResponse(p.auth, line);
   }
 
   // ------------------------------------------------------------ server side

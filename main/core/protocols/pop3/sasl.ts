@@ -1,21 +1,19 @@
-// Logins for the POP3 sink: USER/PASS and APOP (RFC 1939 §7) and the AUTH exchanges of
+// Logins for the POP3 sink: USER/PASS and APOP (RFC 1939 §7), and the AUTH exchanges of
 // RFC 5034 with PLAIN (RFC 4616) and LOGIN (draft-murchison-sasl-login). Decoding is shared
 // with the dissectors through ../sasl-decode.ts.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Pop3Server } from './server.js';
-import { decodeBase64Text, decodePlain } from '../sasl-decode.js';
+import { SASL_MECHANISMS, SaslServer, checkPassword as checkCredentials, type SaslResult } from '../sasl-server.js';
 import { continuation } from './reply.js';
 
-export const SASL_MECHANISMS = ['PLAIN', 'LOGIN'] as const;
+export { SASL_MECHANISMS };
 
 export interface SaslExchange {
   onLine(s: Pop3Server, line: string): void;
 }
 
 export function checkPassword(s: Pop3Server, user: string, password: string): boolean {
-  const creds = s.config.credentials;
-  if (creds.length === 0) return true;
-  return creds.some((c) => c.user === user && c.password === password);
+  return checkCredentials(s.config.credentials, user, password);
 }
 
 /**
@@ -38,76 +36,40 @@ export function refuse(s: Pop3Server, text = 'authentication failed'): void {
   s.fail(text, 'AUTH');
 }
 
-type Step = (s: Pop3Server, decoded: string) => Step | null;
-
-function finish(s: Pop3Server, user: string, ok: boolean): null {
+function apply(s: Pop3Server, r: SaslResult, mechanism: string): void {
+  if (r.type === 'challenge') {
+    s.send(continuation(r.challenge));
+    return;
+  }
   s.sasl = null;
   s.phase = 'command';
-  if (ok) s.login(user);
-  else refuse(s);
-  return null;
-}
-
-const plainStep: Step = (s, decoded) => {
-  const p = decodePlain(decoded);
-  if (!p) {
-    s.sasl = null;
-    s.phase = 'command';
-    s.fail('malformed PLAIN response');
-    return null;
+  if (r.type === 'done') {
+    if (r.ok) s.login(r.user);
+    else refuse(s);
+    return;
   }
-  return finish(s, p.user, checkPassword(s, p.user, p.password));
-};
-
-const loginUser: Step = (s, user) => {
-  s.send(continuation(Buffer.from('Password:').toString('base64')));
-  return (s2, password) => finish(s2, user, checkPassword(s2, user, password));
-};
-
-class Exchange implements SaslExchange {
-  constructor(private step: Step) {}
-
-  onLine(s: Pop3Server, line: string): void {
-    // RFC 5034 §4: "*" cancels the exchange, and the server answers -ERR.
-    if (line === '*') {
-      s.sasl = null;
-      s.phase = 'command';
-      s.fail('authentication cancelled');
-      return;
-    }
-    const decoded = decodeBase64Text(line);
-    if (decoded === null) {
-      s.sasl = null;
-      s.phase = 'command';
-      s.fail('invalid base64 in AUTH response');
-      return;
-    }
-    const next = this.step(s, decoded);
-    if (next) this.step = next;
+  switch (r.reason) {
+    case 'cancelled':
+      return s.fail('authentication cancelled'); // RFC 5034 §4: "*" cancels, the server answers -ERR
+    case 'bad-base64':
+      return s.fail('invalid base64 in AUTH response');
+    case 'malformed':
+      return s.fail(`malformed ${mechanism} response`);
+    case 'no-initial-response':
+      return s.fail(`${mechanism} takes no initial response`);
+    case 'unsupported':
+      return s.fail(`unsupported authentication mechanism ${mechanism}`);
   }
 }
 
 /** Start an AUTH exchange; `initial` is the optional initial response (RFC 5034 §4). */
 export function startSasl(s: Pop3Server, mechanism: string, initial: string | null): void {
-  let first: Step;
-  let prompt: string;
-  switch (mechanism) {
-    case 'PLAIN':
-      first = plainStep;
-      prompt = '';
-      break;
-    case 'LOGIN':
-      first = loginUser;
-      prompt = Buffer.from('Username:').toString('base64');
-      break;
-    default:
-      s.fail(`unsupported authentication mechanism ${mechanism}`);
-      return;
-  }
-  const ex = new Exchange(first);
-  s.sasl = ex;
+  if (!SaslServer.supports(mechanism)) return apply(s, { type: 'error', reason: 'unsupported' }, mechanism);
+  const sasl = new SaslServer(mechanism, s.config.credentials, challengeOf(s));
+  s.sasl = { onLine: (s2, line) => apply(s2, sasl.respond(line), mechanism) };
   s.phase = 'sasl';
-  // "=" is an empty initial response (RFC 5034 §4).
-  if (initial !== null) ex.onLine(s, initial === '=' ? '' : initial);
-  else s.send(continuation(prompt));
+  apply(s, sasl.begin(initial), mechanism);
 }
+
+/** CRAM-MD5's challenge: the greeting's timestamp is unique per connection, as RFC 2195 asks. */
+const challengeOf = (s: Pop3Server) => (): string => s.timestamp;

@@ -1,0 +1,312 @@
+// The SMTP relay codec: sits between a client (side 'client') and an upstream server (side
+// 'server'), forwards every byte in order, and steps in only where the legs differ:
+//
+// - STARTTLS towards the client is answered by the proxy (RFC 3207 §4), never forwarded;
+// - STARTTLS towards the upstream is done by the proxy itself after the client's first EHLO,
+//   which is then sent again over TLS (RFC 3207 §4.2: knowledge from before TLS is discarded);
+// - EHLO replies offer STARTTLS to the client exactly when the client leg can upgrade;
+// - plaintext pipelined behind STARTTLS, on either leg, is refused and flagged (RFC 3207 §4.2,
+//   CVE-2011-0411); a failing upstream gives the client 421 (RFC 5321 §4.2.3, §3.8).
+//
+// Replies are paired with commands in order (RFC 2920 §3.1), so locally made replies wait for
+// the upstream replies ahead of them. Messages are captured as they pass (DATA and BDAT).
+import type { TlsMode } from '../../../../shared/types.js';
+import { LineReader } from '../line-reader.js';
+import { type Codec, type CodecCommand, type CodecEvent, ascii } from '../types.js';
+import { parseReplyLine } from './reply.js';
+import { offers, rewriteEhlo } from './proxy-ehlo.js';
+import { MessageTap } from './proxy-capture.js';
+
+export interface SmtpProxyConfig {
+  clientTls: TlsMode;
+  upstreamTls: TlsMode;
+  /** Our name, in the replies the proxy makes itself. */
+  hostname: string;
+}
+
+interface Pending {
+  verb: string;
+  /** The proxy's own command on the upstream leg: its reply is not forwarded. */
+  own?: 'ehlo' | 'starttls';
+  /** A reply the proxy makes itself, sent when every reply before it went out. */
+  local?: Uint8Array;
+  /** Runs when the local reply goes out. */
+  then?: () => CodecCommand[];
+  arg?: string;
+}
+
+/** Lines longer than this are passed through raw: no command is that long (RFC 5321 §4.5.3.1.4). */
+const MAX_LINE = 65536;
+
+export class SmtpProxy implements Codec {
+  private phase: 'connecting' | 'relay' | 'done' = 'connecting';
+  private client: 'command' | 'data' | 'bdat' | 'hold' = 'command';
+  private clientBuf: Buffer = Buffer.alloc(0);
+  private readonly upstream = new LineReader(MAX_LINE);
+  private replyRaw: Buffer[] = [];
+  private replyText: string[] = [];
+  private readonly pending: Pending[] = [];
+  private greeted = false;
+  private clientIsTls: boolean;
+  private upstreamIsTls = false;
+  private heldHello: Buffer | null = null;
+  private sasl = false;
+  private bdatLeft = 0;
+  private awaitingClientTls = false;
+  private readonly tap = new MessageTap();
+
+  constructor(private readonly cfg: SmtpProxyConfig) {
+    this.clientIsTls = cfg.clientTls === 'implicit';
+    this.tap.reset(this.clientIsTls);
+  }
+
+  start(): CodecCommand[] {
+    return [{ type: 'open-upstream' }];
+  }
+
+  handle(e: CodecEvent): CodecCommand[] {
+    if (this.phase === 'done') return [];
+    switch (e.type) {
+      case 'connected':
+        this.phase = 'relay';
+        this.upstreamIsTls = this.cfg.upstreamTls === 'implicit';
+        return this.pumpClient();
+      case 'connect-failed':
+        return this.fail(`upstream unavailable: ${e.error}`);
+      case 'data':
+        return e.side === 'client' ? this.onClientData(Buffer.from(e.bytes)) : this.onUpstreamData(e.bytes);
+      case 'tls-ready':
+        if (e.side === 'client') {
+          this.clientIsTls = true;
+          this.awaitingClientTls = false;
+          this.tap.reset(this.clientIsTls);
+          this.client = 'command';
+          return this.pumpClient();
+        }
+        this.upstreamIsTls = true;
+        this.pending.push({ verb: 'EHLO' });
+        return [{ type: 'send', side: 'server', bytes: this.heldHello! }];
+      case 'tls-failed':
+        return e.side === 'client' ? this.closeBoth() : this.fail(`upstream TLS failed: ${e.error}`);
+      case 'closed':
+        return this.onClosed(e.side);
+      case 'timeout':
+        // A client kept waiting for a greeting is waiting on the upstream, not idle itself.
+        if (e.side === 'server' || !this.greeted) return this.fail('upstream timed out');
+        return [...this.reply(421, '4.4.2', `${this.cfg.hostname} idle timeout, closing`), ...this.closeBoth()];
+      default:
+        return [];
+    }
+  }
+
+  private onClientData(bytes: Buffer): CodecCommand[] {
+    if (this.awaitingClientTls) return this.injection('client', bytes.length);
+    this.clientBuf = this.clientBuf.length ? Buffer.concat([this.clientBuf, bytes]) : bytes;
+    return this.phase === 'relay' ? this.pumpClient() : [];
+  }
+
+  /** Frame the client's bytes and forward them, stopping where a reply decides what comes next. */
+  private pumpClient(): CodecCommand[] {
+    const out: CodecCommand[] = [];
+    const forward = (b: Buffer): void => void out.push({ type: 'send', side: 'server', bytes: b });
+    for (let guard = 0; this.clientBuf.length && guard < 1_000_000 && this.phase === 'relay'; guard++) {
+      if (this.client === 'hold') break;
+      if (this.client === 'data') {
+        const { consumed, done } = this.tap.data(this.clientBuf);
+        forward(this.clientBuf.subarray(0, consumed));
+        this.clientBuf = this.clientBuf.subarray(consumed);
+        if (!done) break;
+        this.client = 'command';
+        this.pending.push({ verb: '.' });
+        continue;
+      }
+      if (this.client === 'bdat') {
+        const n = Math.min(this.bdatLeft, this.clientBuf.length);
+        this.tap.chunk(this.clientBuf.subarray(0, n));
+        forward(this.clientBuf.subarray(0, n));
+        this.clientBuf = this.clientBuf.subarray(n);
+        if ((this.bdatLeft -= n) === 0) this.client = 'command';
+        continue;
+      }
+      const lf = this.clientBuf.indexOf(10);
+      if (lf < 0) {
+        if (this.clientBuf.length > MAX_LINE) {
+          forward(this.clientBuf);
+          this.clientBuf = Buffer.alloc(0);
+        }
+        break;
+      }
+      const raw = this.clientBuf.subarray(0, lf + 1);
+      this.clientBuf = this.clientBuf.subarray(lf + 1);
+      out.push(...this.onCommand(raw));
+    }
+    return out;
+  }
+
+  private onCommand(raw: Buffer): CodecCommand[] {
+    const send: CodecCommand = { type: 'send', side: 'server', bytes: raw };
+    if (this.sasl) {
+      // A SASL response line, not a command (RFC 4954 §4).
+      this.sasl = false;
+      return [send];
+    }
+    const text = raw.toString('latin1').replace(/\r?\n$/, '');
+    const sp = text.indexOf(' ');
+    const verb = (sp < 0 ? text : text.slice(0, sp)).toUpperCase();
+    const arg = sp < 0 ? '' : text.slice(sp + 1).trim();
+    if (verb === 'STARTTLS') return this.clientStartTls();
+    if ((verb === 'EHLO' || verb === 'HELO') && this.cfg.upstreamTls === 'starttls' && !this.upstreamIsTls) {
+      // Upgrade the upstream first; the client's own line goes out again over TLS.
+      this.heldHello = Buffer.from(raw);
+      this.client = 'hold';
+      this.tap.hello(arg);
+      this.tap.resetTransaction(null);
+      this.pending.push({ verb: 'EHLO', own: 'ehlo' });
+      return [{ type: 'send', side: 'server', bytes: verb === 'EHLO' ? this.heldHello : ascii(`EHLO ${arg || this.cfg.hostname}\r\n`) }];
+    }
+    if (verb === 'EHLO' || verb === 'HELO') this.tap.hello(arg);
+    if (verb === 'MAIL' || verb === 'RSET' || verb === 'EHLO' || verb === 'HELO') this.tap.resetTransaction(verb === 'MAIL' ? arg : null);
+    if (verb === 'DATA') {
+      this.client = 'hold'; // payload or command: the 354 (or not) decides, RFC 2920 §3.1
+    } else if (verb === 'BDAT') {
+      const m = /^(\d+)(\s+LAST)?\s*$/i.exec(arg);
+      if (m) {
+        this.bdatLeft = Number(m[1]);
+        if (this.bdatLeft > 0) this.client = 'bdat';
+        this.tap.startChunk();
+        this.pending.push({ verb, arg: m[2] ? 'LAST' : '' });
+        return [send];
+      }
+    }
+    this.pending.push({ verb, arg });
+    return [send];
+  }
+
+  /** STARTTLS from the client: ours to answer (RFC 3207 §4), in turn with the replies ahead. */
+  private clientStartTls(): CodecCommand[] {
+    if (this.cfg.clientTls !== 'starttls' || this.clientIsTls) {
+      const why = this.clientIsTls ? '503 5.5.1 TLS already active\r\n' : '454 4.7.0 TLS not available on this listener\r\n';
+      return this.queueLocal({ verb: 'STARTTLS', local: ascii(why) });
+    }
+    if (this.clientBuf.length) return this.injection('client', this.clientBuf.length);
+    this.client = 'hold';
+    this.awaitingClientTls = true;
+    return this.queueLocal({
+      verb: 'STARTTLS',
+      local: ascii('220 2.0.0 Ready to start TLS\r\n'),
+      then: () => [{ type: 'start-tls', side: 'client', role: 'server' }],
+    });
+  }
+
+  private queueLocal(p: Pending): CodecCommand[] {
+    this.pending.push(p);
+    return this.flushLocal();
+  }
+
+  private flushLocal(): CodecCommand[] {
+    const out: CodecCommand[] = [];
+    while (this.pending[0]?.local) {
+      const p = this.pending.shift()!;
+      out.push({ type: 'send', side: 'client', bytes: p.local! }, ...(p.then?.() ?? []));
+    }
+    return out;
+  }
+
+  private onUpstreamData(bytes: Uint8Array): CodecCommand[] {
+    this.upstream.push(bytes);
+    const out: CodecCommand[] = [];
+    for (let line = this.upstream.next(); line && this.phase !== 'done'; line = this.upstream.next()) {
+      this.replyRaw.push(Buffer.from(line.raw));
+      this.replyText.push(line.text);
+      if (parseReplyLine(line.text)?.more) continue;
+      const raw = this.replyRaw;
+      const text = this.replyText;
+      this.replyRaw = [];
+      this.replyText = [];
+      out.push(...this.onReply(raw, text));
+    }
+    return out;
+  }
+
+  private onReply(raw: Buffer[], text: string[]): CodecCommand[] {
+    const code = text.at(-1)!.slice(0, 3);
+    const toClient = (bytes: Buffer = Buffer.concat(raw)): CodecCommand => ({ type: 'send', side: 'client', bytes });
+    if (!this.greeted) {
+      this.greeted = true;
+      return [toClient()];
+    }
+    const p = this.pending.shift();
+    if (!p) return [toClient()]; // unasked, such as a 421 before closing (RFC 5321 §3.8)
+    const out: CodecCommand[] = [];
+    if (p.own === 'ehlo') {
+      if (!code.startsWith('2') || !offers(text, 'STARTTLS')) return this.fail('the upstream does not offer STARTTLS (RFC 3207)');
+      this.pending.unshift({ verb: 'STARTTLS', own: 'starttls' });
+      return [{ type: 'send', side: 'server', bytes: ascii('STARTTLS\r\n') }];
+    }
+    if (p.own === 'starttls') {
+      if (code !== '220') return this.fail(`the upstream refused STARTTLS: ${text.join(' ')}`);
+      if (this.upstream.buffered) return this.injection('upstream', this.upstream.buffered);
+      return [{ type: 'start-tls', side: 'server', role: 'client' }];
+    }
+    if (p.verb === 'EHLO') {
+      out.push(toClient(rewriteEhlo(raw, this.cfg.clientTls === 'starttls' && !this.clientIsTls)));
+      if (this.heldHello) {
+        this.heldHello = null;
+        this.client = 'command';
+      }
+    } else out.push(toClient());
+    if (p.verb === 'AUTH' && code === '334') this.sasl = true;
+    else if (p.verb === 'RCPT' && code.startsWith('2')) this.tap.recipient(p.arg ?? '');
+    else if (p.verb === 'AUTH' && code.startsWith('2')) this.tap.user(p.arg ?? '');
+    else if (p.verb === 'DATA') {
+      this.client = code === '354' ? 'data' : 'command';
+      if (code === '354') this.tap.startData();
+    } else if (p.verb === '.' || (p.verb === 'BDAT' && p.arg === 'LAST')) {
+      const d = this.tap.finish(text.join(' '), code.startsWith('2'));
+      if (d) out.push(d);
+    }
+    out.push(...this.flushLocal());
+    if (this.client === 'command' || this.client === 'data') out.push(...this.pumpClient());
+    return out;
+  }
+
+  /** Plaintext behind STARTTLS (RFC 3207 §4.2; CVE-2011-0411): refused, flagged, closed. */
+  private injection(leg: 'client' | 'upstream', n: number): CodecCommand[] {
+    const text = `${n} bytes of plaintext pipelined after STARTTLS on the ${leg} leg: refused (RFC 3207 §4.2, CVE-2011-0411 class)`;
+    const out: CodecCommand[] = [{ type: 'record', event: { kind: 'error', t: Date.now() * 1000, code: 'starttls-injection', text, leg } }];
+    this.clientBuf = Buffer.alloc(0);
+    if (!this.awaitingClientTls || leg === 'upstream') out.push(...this.reply(554, '5.5.1', 'Error: plaintext pipelined after STARTTLS is refused'));
+    return [...out, ...this.closeBoth()];
+  }
+
+  /** The upstream failed: the client gets 421 (RFC 5321 §4.2.3) and both legs close. */
+  private fail(why: string): CodecCommand[] {
+    if (this.phase === 'done') return [];
+    return [...this.reply(421, '4.4.1', `${this.cfg.hostname} ${why}`), ...this.closeBoth()];
+  }
+
+  private reply(code: number, enhanced: string, text: string): CodecCommand[] {
+    return [{ type: 'send', side: 'client', bytes: ascii(`${code} ${enhanced} ${text.replace(/[\r\n]+/g, ' ')}\r\n`) }];
+  }
+
+  private closeBoth(): CodecCommand[] {
+    this.phase = 'done';
+    return [{ type: 'close', side: 'client' }, { type: 'close', side: 'server' }];
+  }
+
+  /** One side closed: pass on what it sent, then half-close the other side (after mitmproxy). */
+  private onClosed(side: 'client' | 'server'): CodecCommand[] {
+    const out: CodecCommand[] = [];
+    if (side === 'client') {
+      if (this.phase === 'relay' && this.clientBuf.length && !this.awaitingClientTls) out.push({ type: 'send', side: 'server', bytes: this.clientBuf });
+      this.clientBuf = Buffer.alloc(0);
+      out.push({ type: 'close', side: 'server' });
+    } else {
+      const rest = Buffer.concat([...this.replyRaw, this.upstream.drain()]);
+      if (rest.length) out.push({ type: 'send', side: 'client', bytes: rest });
+      if (!this.greeted) return [...out, ...this.fail('upstream closed the connection before its greeting')];
+      out.push({ type: 'close', side: 'client' });
+    }
+    return out;
+  }
+}

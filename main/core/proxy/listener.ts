@@ -1,0 +1,66 @@
+// Starts one proxy listener: a TCP listener whose connections are relayed to the upstream
+// through the protocol's relay codec and the two-sided socket adapter (net/relay.ts).
+import { readFile } from 'node:fs/promises';
+import type { Socket } from 'node:net';
+import type { ProxyListenerConfig } from '../../../shared/types.js';
+import { listen, type Listening } from '../net/listener.js';
+import { relayConnection } from '../net/relay.js';
+import { keyLogger } from '../net/relay-tls.js';
+import type { Codec } from '../protocols/types.js';
+import { SmtpProxy } from '../protocols/smtp/proxy.js';
+import type { MailtapService } from '../service.js';
+
+export interface RunningProxy {
+  address: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const codecs: Partial<Record<ProxyListenerConfig['protocol'], (c: ProxyListenerConfig, hostname: string) => Codec>> = {
+  smtp: (c, hostname) => new SmtpProxy({ clientTls: c.clientTls, upstreamTls: c.upstreamTls, hostname }),
+};
+
+/** Upstream connections that take longer than this fail with 421 (or the protocol's kin). */
+export const CONNECT_TIMEOUT_MS = 10_000;
+
+export async function startProxyListener(service: MailtapService, config: ProxyListenerConfig): Promise<RunningProxy> {
+  const make = codecs[config.protocol];
+  if (!make) throw new Error(`the ${config.protocol} proxy is not built yet`);
+  // The leaf for clients that send no SNI names the upstream (or the configured server name).
+  const defaultName = config.servername ?? config.upstreamHost;
+  const defaultContext = (await service.ca.leaf(defaultName)).context;
+  let l: Listening;
+  const onSocket = (client: Socket): void => {
+    const settings = service.settings.get();
+    const recorder = service.newSession(config.protocol, 'proxy', client, l);
+    const extraCa = settings.tls.upstreamCaFile ? readFile(settings.tls.upstreamCaFile, 'utf8').then((t) => [t], () => []) : Promise.resolve([]);
+    void extraCa.then((ca) =>
+      relayConnection({
+        client,
+        codec: make(config, settings.smtp.hostname),
+        recorder,
+        clientTls: config.clientTls,
+        defaultContext,
+        leafFor: async (name) => (await service.ca.leaf(name)).context,
+        upstream: {
+          host: config.upstreamHost,
+          port: config.upstreamPort,
+          tls: config.upstreamTls,
+          verify: config.verifyUpstream,
+          // SNI carries host names only (RFC 6066 §3), never an IP literal.
+          servername: config.servername ?? (/^[\d.]+$|:/.test(config.upstreamHost) ? null : config.upstreamHost),
+          extraCa: ca,
+        },
+        connectTimeoutMs: CONNECT_TIMEOUT_MS,
+        idleTimeoutMs: settings.smtp.idleTimeoutMs,
+        keyLog: keyLogger(settings.tls.keyLogFile),
+        deliver: async (envelope, chunks, _size, meta) => {
+          const m = await service.storeMessage({ chunks, envelope, sessionId: recorder.summary.id, source: 'proxy', warnings: meta.warnings }, recorder);
+          return { ok: true, messageId: m.id, size: m.size };
+        },
+      }),
+    );
+  };
+  l = await listen(config.listenHost, config.listenPort, 1000, onSocket, { allowHalfOpen: true });
+  return { address: l.address, port: l.port, close: () => l.close() };
+}

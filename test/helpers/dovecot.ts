@@ -1,0 +1,134 @@
+// A private Dovecot (the reference IMAP server) for comparison tests and the benchmark: a
+// generated configuration in a temporary directory, maildir storage there, one static password,
+// no TLS, listening on a free 127.0.0.1 port. Started in the foreground (dovecot -F) and
+// stopped by its PID.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+
+export interface Dovecot {
+  port: number;
+  dir: string;
+  password: string;
+  stop(): Promise<void>;
+}
+
+const BIN = '/usr/sbin/dovecot';
+
+/** Why Dovecot cannot run here, or null when it can. */
+export function dovecotMissing(): string | null {
+  if (!existsSync(BIN)) return 'dovecot is not installed (apt-get install dovecot-imapd)';
+  return null;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function idOf(user: string): { uid: number; gid: number } | null {
+  try {
+    return { uid: Number(execFileSync('id', ['-u', user]).toString().trim()), gid: Number(execFileSync('id', ['-g', user]).toString().trim()) };
+  } catch {
+    return null;
+  }
+}
+
+async function waitForPort(port: number, child: ChildProcess, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`dovecot exited with ${child.exitCode}`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = connect(port, '127.0.0.1', () => (s.destroy(), resolve(true)));
+      s.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > end) throw new Error('dovecot did not start listening');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function startDovecot(): Promise<Dovecot> {
+  const missing = dovecotMissing();
+  if (missing) throw new Error(missing);
+  const dir = mkdtempSync(join(tmpdir(), 'mailtap-dovecot-'));
+  chmodSync(dir, 0o755);
+  for (const d of ['run', 'state', 'mail']) mkdirSync(join(dir, d));
+  const root = process.getuid?.() === 0;
+  // As root, Dovecot drops to its own users; otherwise everything runs as the current user.
+  const me = userInfo().username;
+  const mailUser = root ? 'dovecot' : me;
+  const ids = idOf(mailUser);
+  if (!ids) throw new Error(`no user ${mailUser}`);
+  if (root) chownSync(join(dir, 'mail'), ids.uid, ids.gid);
+  const port = await freePort();
+  const password = 'secret';
+  const conf = join(dir, 'dovecot.conf');
+  writeFileSync(
+    conf,
+    [
+      'protocols = imap',
+      'listen = 127.0.0.1',
+      `base_dir = ${dir}/run`,
+      `state_dir = ${dir}/state`,
+      `log_path = ${dir}/dovecot.log`,
+      'ssl = no',
+      'disable_plaintext_auth = no',
+      'auth_mechanisms = plain login',
+      `mail_location = maildir:${dir}/mail/%u`,
+      `default_internal_user = ${root ? 'dovecot' : me}`,
+      `default_login_user = ${root ? 'dovenull' : me}`,
+      'first_valid_uid = 1',
+      'mail_max_userip_connections = 10000',
+      'passdb {',
+      '  driver = static',
+      `  args = password=${password}`,
+      '}',
+      'userdb {',
+      '  driver = static',
+      `  args = uid=${ids.uid} gid=${ids.gid} home=${dir}/mail/%u`,
+      '}',
+      'service imap-login {',
+      '  inet_listener imap {',
+      '    address = 127.0.0.1',
+      `    port = ${port}`,
+      '  }',
+      '  inet_listener imaps {',
+      '    port = 0',
+      '  }',
+      '}',
+      'namespace inbox {',
+      '  inbox = yes',
+      '  separator = /',
+      '}',
+      '',
+    ].join('\n'),
+  );
+  const child = spawn(BIN, ['-F', '-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.pid) {
+      child.kill('SIGTERM');
+      const gone = await Promise.race([new Promise((r) => child.once('exit', () => r(true))), new Promise((r) => setTimeout(() => r(false), 5000))]);
+      if (!gone) child.kill('SIGKILL');
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitForPort(port, child, 10_000);
+  } catch (e) {
+    const log = existsSync(join(dir, 'dovecot.log')) ? readFileSync(join(dir, 'dovecot.log'), 'utf8') : '';
+    await stop();
+    throw new Error(`${(e as Error).message}: ${stderr}${log}`);
+  }
+  return { port, dir, password, stop };
+}

@@ -1,0 +1,25 @@
+// The --proxy form and listener validation (main/core/proxy/config.ts).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseProxySpec } from '../../main/core/proxy/config.js';
+import { parseServeArgs } from '../../main/cli.js';
+
+test('--proxy: every option, defaults, IPv6 and the errors', () => {
+  const p = parseProxySpec('smtp://127.0.0.1:2587=smtp.example.com:587?tls=starttls&upstream-tls=implicit&verify=false&sni=mx.example.com&name=out');
+  assert.deepEqual(p, {
+    name: 'out', protocol: 'smtp', listenHost: '127.0.0.1', listenPort: 2587, clientTls: 'starttls',
+    upstreamHost: 'smtp.example.com', upstreamPort: 587, upstreamTls: 'implicit', verifyUpstream: false, servername: 'mx.example.com', enabled: true,
+  });
+  const d = parseProxySpec('smtp://[::1]:2465=smtp.example.com:465');
+  assert.equal(d.listenHost, '::1');
+  assert.equal(d.clientTls, 'none');
+  assert.equal(d.upstreamTls, 'implicit', 'port 465 implies implicit TLS (RFC 8314)');
+  assert.equal(d.verifyUpstream, true);
+  assert.equal(parseProxySpec('smtp://127.0.0.1:2587=smtp.example.com:587?tls=starttls').upstreamTls, 'starttls', 'else the client side mode');
+  assert.throws(() => parseProxySpec('smtp://127.0.0.1:2587'), /expected PROTOCOL/);
+  assert.throws(() => parseProxySpec('smtp://127.0.0.1:2587=x:25?tls=maybe'), /tls must be/);
+  assert.throws(() => parseProxySpec('smtp://127.0.0.1:2587=x:25?colour=red'), /unknown option colour/);
+  assert.throws(() => parseProxySpec('smtp://127.0.0.1:2587=x:0'), /upstreamPort/);
+  const f = parseServeArgs(['--proxy', 'smtp://127.0.0.1:0=a.test:25', '--proxy', 'smtp://127.0.0.1:0=b.test:25']);
+  assert.deepEqual(f.proxies?.map((x) => x.name), ['smtp-proxy-1', 'smtp-proxy-2']);
+});
