@@ -174,3 +174,7 @@ function printTable(header: string[], rows: string[][]): void {
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
 if (!only || only === 'throughput') await throughput();
 if (!only || only === 'scale') await scaleRun();
+if (!only || only === 'imap') {
+  // IMAP side by side with Dovecot: FETCH, UID SEARCH and IDLE latency (test/bench/imap-bench.ts).
+  execFileSync(process.execPath, ['--import', 'tsx', 'test/bench/imap-bench.ts', '--n', String(Math.round(10000 * scale))], { cwd: root, stdio: 'inherit' });
+}

@@ -25,6 +25,8 @@ export function maildropFor(store: MessageStore, user: string): MaildropEntry[] 
     const page = store.list({ offset, limit: PAGE });
     total = page.total;
     for (const m of page.items) {
+      // POP3 has one mailbox: the INBOX. Mail moved to Trash or Archive over IMAP is not in it.
+      if ((m.folder ?? 'INBOX') !== 'INBOX') continue;
       if (address && !m.envelope.rcptTo.some((r) => r.toLowerCase() === address)) continue;
       out.push({ id: m.id, size: m.size });
     }
