@@ -26,7 +26,7 @@ interface Peer {
 async function startMailtap(dataDir: string): Promise<{ port: number; proc: Proc; http: string }> {
   const port = await freePort();
   const http = await freePort();
-  const proc = startProcess('mailtap', process.execPath, ['--import', 'tsx', 'main/cli.ts', 'serve', '--data', dataDir, '--smtp-port', String(port), '--pop3-port', '0', '--imap-port', '0', '--http-port', String(http)], { cwd: root });
+  const proc = startProcess('mailtap', process.execPath, ['bin/mailtap.js', 'serve', '--data', dataDir, '--smtp-port', String(port), '--pop3-port', '0', '--imap-port', '0', '--http-port', String(http)], { cwd: root });
   await waitForPort(port);
   const base = `http://127.0.0.1:${http}`;
   // Room for the 100,000-message measurement.
@@ -130,6 +130,9 @@ async function throughput(): Promise<void> {
         const secs = smtpSource(p.port, n, sc.args);
         rates.set(peer.name, n / secs);
         if (p.http) worstStall = Math.max(worstStall, (await stats(p.http)).eventLoop.maxMs);
+      } catch (e) {
+        console.error(`${peer.name} failed in "${sc.name}": ${(e as Error).message}\n${p.proc.output()}`);
+        throw e;
       } finally {
         await p.proc.stop();
       }

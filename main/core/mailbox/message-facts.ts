@@ -70,6 +70,9 @@ export class MessageFacts {
    * asks first) find it ready. Failures only mean it is done later, on demand.
    */
   private warm(id: string): void {
+    // Only while an IMAP client is connected: with none, a burst of mail into the sink should
+    // not pay for reading every message back (it is done on demand at the first FETCH).
+    if (this.clients === 0) return;
     if (this.facts.get(id)?.envelope !== undefined) return;
     void this.headerFields(id).then(
       (fields) => {
@@ -82,6 +85,9 @@ export class MessageFacts {
       () => undefined,
     );
   }
+
+  /** IMAP connections open now (the sink counts them). */
+  clients = 0;
 
   /** Wait until the facts worked out so far are in the cache file (tests, shutdown). */
   async settled(): Promise<void> {

@@ -52,6 +52,8 @@ export async function startImapSink(service: MailtapService, o: ImapSinkOptions)
       implicitTls: o.tls === 'implicit',
     });
     let feed: ((e: CodecEvent) => void) | null = null;
+    facts.clients++;
+    socket.once('close', () => facts.clients--);
     const mailbox = new MailboxSession({
       store: service.messages,
       facts,
