@@ -100,7 +100,9 @@ function smtpSource(port: number, count: number, args: string[]): number {
 }
 
 async function stats(http: string, reset = false): Promise<ServerStats> {
-  return (await (await fetch(`${http}/api/stats${reset ? '?reset=1' : ''}`)).json()) as ServerStats;
+  // A kept-alive connection can be closed by the server just as it is reused: retry once.
+  const get = async () => (await (await fetch(`${http}/api/stats${reset ? '?reset=1' : ''}`)).json()) as ServerStats;
+  return get().catch(get);
 }
 
 async function firstPageMs(http: string): Promise<{ median: number; total: number }> {

@@ -60,30 +60,38 @@ export class MessageFacts {
       : Promise.resolve();
     store.watch((c) => {
       if (c.type === 'deleted') for (const id of c.ids) (this.facts.delete(id), this.forgetContent(id));
-      else if (c.type === 'added') this.warm(c.item.id);
+      else if (c.type === 'added') this.warm(c.item.id, c.raw);
     });
   }
 
   /**
-   * Work out a new message's ENVELOPE while its file is fresh in the page cache, off the path
-   * of the SMTP reply, so that clients listing new mail (FETCH … ENVELOPE is what every client
-   * asks first) find it ready. Failures only mean it is done later, on demand.
+   * Work out a new message's ENVELOPE when it arrives, so that clients listing new mail
+   * (FETCH … ENVELOPE is what every client asks first) find it ready. Failures only mean it is
+   * done later, on demand.
    */
-  private warm(id: string): void {
-    // Only while an IMAP client is connected: with none, a burst of mail into the sink should
-    // not pay for reading every message back (it is done on demand at the first FETCH).
-    if (this.clients === 0) return;
+  private warm(id: string, raw?: Buffer): void {
     if (this.facts.get(id)?.envelope !== undefined) return;
+    if (raw) {
+      // The bytes are in hand: a header scan, no file read.
+      this.keepEnvelope(id, readFields(raw, 0, raw.length));
+      return;
+    }
+    // Reading the file back is worth it only while an IMAP client is connected; otherwise it is
+    // done on demand at the first FETCH.
+    if (this.clients === 0) return;
     void this.headerFields(id).then(
       (fields) => {
-        if (!this.store.get(id)) return;
-        const f = this.remember(id);
-        if (f.envelope !== undefined) return;
-        f.envelope = encodeEnvelope(fields);
-        this.file?.add(id, { envelope: f.envelope });
+        if (this.store.get(id)) this.keepEnvelope(id, fields);
       },
       () => undefined,
     );
+  }
+
+  private keepEnvelope(id: string, fields: RawField[]): void {
+    const f = this.remember(id);
+    if (f.envelope !== undefined) return;
+    f.envelope = encodeEnvelope(fields);
+    this.file?.add(id, { envelope: f.envelope });
   }
 
   /** IMAP connections open now (the sink counts them). */

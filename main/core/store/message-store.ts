@@ -126,7 +126,7 @@ export class MessageStore {
     summary.flags = m.flags ?? [];
     summary.read = m.read ?? false;
     await this.persist(raw, summary);
-    this.changed({ type: 'added', item: summary });
+    this.changed({ type: 'added', item: summary, raw });
     return summary;
   }
 

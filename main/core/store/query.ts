@@ -2,7 +2,8 @@
 import type { MessageQuery, SessionQuery } from '../../../shared/api.js';
 import type { Address, MessageSummary, Page, SessionSummary } from '../../../shared/types.js';
 
-export type IndexChange<T> = { type: 'added'; item: T } | { type: 'updated'; item: T } | { type: 'deleted'; ids: string[] };
+/** `raw`, on an addition, is the message's bytes when they are at hand (so a listener need not read the file). */
+export type IndexChange<T> = { type: 'added'; item: T; raw?: Buffer } | { type: 'updated'; item: T } | { type: 'deleted'; ids: string[] };
 
 export const MAX_PAGE = 500;
 
