@@ -5,9 +5,13 @@
 // and SASL secrets and emits auth events. It only watches, so the sink and the proxy share it.
 import type { Command, Direction, Leg, Micros, PayloadRef, Reply, ReplyLine, ReplyStatus, TimelineEventInput } from '../../../../shared/types.js';
 import type { Dissector } from '../dissector.js';
+import { exchangeEvents, type ExchangeOptions } from '../exchange-events.js';
 import { LineReader } from '../line-reader.js';
 import { maskSecret, observeSaslResponse, type SaslSeen } from '../sasl-decode.js';
 import { utf8FromLatin1 } from '../text.js';
+
+/** The tagged OK ends a successful LOGIN or AUTHENTICATE; a cut-off exchange has no latency. */
+const IMAP_EXCHANGES: ExchangeOptions = { authOk: (last) => last?.lines[last.lines.length - 1]?.code === 'OK', latencyWhenIncomplete: false };
 
 interface Pending {
   tag: string;
@@ -259,22 +263,9 @@ export class ImapDissector implements Dissector {
 
   private emit(p: Pending, t: Micros, incomplete: boolean): void {
     if (incomplete && p.lines.length) p.replies.push({ t, lines: p.lines, status: 'intermediate' });
-    const last = p.replies[p.replies.length - 1];
-    this.out.push({
-      kind: 'exchange',
-      t: p.t,
-      leg: this.leg,
-      command: p.command,
-      replies: p.replies,
-      latencyUs: last && !incomplete ? Math.max(0, last.t - p.t) : null,
-      ...(p.payload ? { payload: p.payload } : {}),
-      ...(incomplete ? { incomplete: true } : {}),
-    });
-    if (p.auth && !incomplete) {
-      const ok = last?.lines[last.lines.length - 1]?.code === 'OK';
-      this.out.push({ kind: 'auth', t: last?.t ?? t, leg: this.leg, mechanism: p.auth.mechanism, user: p.auth.user, secretMasked: p.auth.secret !== null ? maskSecret(p.auth.secret) : null, ok });
-    }
+    this.out.push(...exchangeEvents(p, this.leg, t, incomplete, IMAP_EXCHANGES));
   }
+
 
   private notice(t: Micros, code: string, text: string): void {
     this.out.push({ kind: 'warning', t, code, text, leg: this.leg });

@@ -5,10 +5,13 @@
 // share it.
 import type { Command, Direction, Leg, Micros, PayloadRef, Reply, ReplyLine, TimelineEventInput } from '../../../../shared/types.js';
 import type { Dissector } from '../dissector.js';
+import { exchangeEvents, type ExchangeOptions } from '../exchange-events.js';
 import { LineReader } from '../line-reader.js';
 import { maskSecret, observeSaslResponse, type SaslSeen } from '../sasl-decode.js';
 import { utf8FromLatin1 } from '../text.js';
 import { parseStatusLine, replyStatus } from './reply.js';
+
+const POP3_EXCHANGES: ExchangeOptions = { authOk: (last) => last?.lines[0]?.code === '+OK', latencyWhenIncomplete: true };
 
 interface Pending {
   command: Command;
@@ -235,29 +238,9 @@ export class Pop3Dissector implements Dissector {
   // ------------------------------------------------------------ output
 
   private emit(p: Pending, t: Micros, incomplete: boolean): void {
-    const last = p.replies[p.replies.length - 1];
-    this.out.push({
-      kind: 'exchange',
-      t: p.t,
-      leg: this.leg,
-      command: p.command,
-      replies: p.replies,
-      latencyUs: last ? Math.max(0, last.t - p.t) : null,
-      ...(p.payload ? { payload: p.payload } : {}),
-      ...(incomplete ? { incomplete: true } : {}),
-    });
-    if (p.auth && !incomplete) {
-      this.out.push({
-        kind: 'auth',
-        t: last?.t ?? t,
-        leg: this.leg,
-        mechanism: p.auth.mechanism,
-        user: p.auth.user,
-        secretMasked: p.auth.secret !== null ? maskSecret(p.auth.secret) : null,
-        ok: last?.lines[0]?.code === '+OK',
-      });
-    }
+    this.out.push(...exchangeEvents(p, this.leg, t, incomplete, POP3_EXCHANGES));
   }
+
 
   private notice(t: Micros, kind: 'warning' | 'error', code: string, text: string): void {
     this.out.push({ kind, t, code, text, leg: this.leg });

@@ -4,11 +4,15 @@
 // recorded warnings rather than as a broken timeline.
 import type { Command, Direction, Leg, Micros, PayloadRef, Reply, TimelineEventInput } from '../../../../shared/types.js';
 import type { Dissector } from '../dissector.js';
+import { exchangeEvents, type ExchangeOptions } from '../exchange-events.js';
 import { LineReader } from '../line-reader.js';
 import { maskSecret, observeSaslResponse, type SaslSeen } from '../sasl-decode.js';
 import { utf8FromLatin1 } from '../text.js';
 import { DataReader } from './data-reader.js';
 import { ReplyAssembler } from './reply.js';
+
+/** RFC 4954 §6: 235 is a successful AUTH. */
+const SMTP_EXCHANGES: ExchangeOptions = { authOk: (last) => last?.lines[last.lines.length - 1]?.code === '235', latencyWhenIncomplete: true };
 
 interface Pending {
   command: Command;
@@ -216,30 +220,9 @@ export class SmtpDissector implements Dissector {
   // ------------------------------------------------------------ output
 
   private emit(p: Pending, t: Micros, incomplete: boolean): void {
-    const last = p.replies[p.replies.length - 1];
-    this.out.push({
-      kind: 'exchange',
-      t: p.t,
-      leg: this.leg,
-      command: p.command,
-      replies: p.replies,
-      latencyUs: last ? Math.max(0, last.t - p.t) : null,
-      ...(p.payload ? { payload: p.payload } : {}),
-      ...(incomplete ? { incomplete: true } : {}),
-    });
-    if (p.auth && !incomplete) {
-      const code = last?.lines[last.lines.length - 1]?.code ?? '';
-      this.out.push({
-        kind: 'auth',
-        t: last?.t ?? t,
-        leg: this.leg,
-        mechanism: p.auth.mechanism,
-        user: p.auth.user,
-        secretMasked: p.auth.secret !== null ? maskSecret(p.auth.secret) : null,
-        ok: code === '235',
-      });
-    }
+    this.out.push(...exchangeEvents(p, this.leg, t, incomplete, SMTP_EXCHANGES));
   }
+
 
   private notice(t: Micros, kind: 'warning' | 'error', code: string, text: string): void {
     this.out.push({ kind, t, code, text, leg: this.leg });
