@@ -4,6 +4,7 @@
 // disk, which is what lets SMTP answer 250 only for mail that is safe.
 import { type FileHandle, open, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { DurableWriter } from './durable-writer.js';
 
 export class Journal<T> {
   private fh: FileHandle | null = null;
@@ -16,6 +17,8 @@ export class Journal<T> {
   constructor(
     readonly path: string,
     private readonly durable = true,
+    /** Where appends and their fsyncs run; without one, fs/promises on the event loop. */
+    private readonly writer?: DurableWriter,
   ) {}
 
   /** Read every whole record. A last line cut short by a crash is skipped. */
@@ -40,7 +43,7 @@ export class Journal<T> {
   }
 
   async openForAppend(): Promise<void> {
-    this.fh = await open(this.path, 'a');
+    if (!this.writer) this.fh = await open(this.path, 'a');
   }
 
   /** Append a record; resolves once it and (optionally) a directory entry are durable. */
@@ -61,9 +64,13 @@ export class Journal<T> {
       const dirs = [...this.dirsToSync];
       this.dirsToSync.clear();
       try {
-        if (!this.fh) await this.openForAppend();
-        await this.fh!.write(batch.map((b) => b.line).join(''));
-        if (this.durable) await Promise.all([this.fh!.datasync(), ...dirs.map(syncDirectory)]);
+        const text = batch.map((b) => b.line).join('');
+        if (this.writer) await this.writer.append(this.path, text, this.durable, dirs);
+        else {
+          if (!this.fh) await this.openForAppend();
+          await this.fh!.write(text);
+          if (this.durable) await Promise.all([this.fh!.datasync(), ...dirs.map(syncDirectory)]);
+        }
         this.lines += batch.length;
         for (const b of batch) b.resolve();
       } catch (e) {
@@ -91,6 +98,7 @@ export class Journal<T> {
     for (let i = 0; i < 1000 && (this.flushing || this.queue.length); i++) await new Promise((r) => setTimeout(r, 5));
     await this.fh?.close();
     this.fh = null;
+    await this.writer?.closeFile(this.path);
   }
 }
 

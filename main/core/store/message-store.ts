@@ -59,7 +59,7 @@ export class MessageStore {
 
   constructor(dataDir: string) {
     this.dir = join(dataDir, 'messages');
-    this.journal = new Journal<Record>(join(dataDir, 'messages.jsonl'));
+    this.journal = new Journal<Record>(join(dataDir, 'messages.jsonl'), true, this.writer);
   }
 
   get count(): number {
@@ -225,8 +225,8 @@ export class MessageStore {
   }
 
   async close(): Promise<void> {
-    await this.writer.close();
     await this.journal.close();
+    await this.writer.close();
   }
 
   file(id: string): string {
