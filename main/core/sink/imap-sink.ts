@@ -2,17 +2,14 @@
 // adapter, with a mailbox session (main/core/mailbox/) serving each one's requests over the
 // message store. Flag changes, moves and deletions go through the store, so the API and the
 // GUI see them live; new mail reaches clients in IDLE through the adapter's `subscribe`.
-import type { Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { MailboxSession } from '../mailbox/session.js';
 import { MessageFacts } from '../mailbox/message-facts.js';
-import { listen, type Listening } from '../net/listener.js';
-import { serveConnection } from '../net/connection.js';
 import { ImapServer } from '../protocols/imap/server.js';
 import type { CodecEvent } from '../protocols/types.js';
 import type { MessageStore } from '../store/message-store.js';
 import { type MailtapService, VERSION } from '../service.js';
-import type { RunningListener, SinkOptions } from './smtp-sink.js';
+import { type RunningListener, type SinkOptions, startSinkListener } from './sink-listener.js';
 
 export interface ImapSinkOptions extends SinkOptions {
   /**
@@ -36,21 +33,11 @@ export function messageFacts(store: MessageStore): MessageFacts {
   return f;
 }
 
-export async function startImapSink(service: MailtapService, o: ImapSinkOptions): Promise<RunningListener> {
-  let l: Listening;
+export function startImapSink(service: MailtapService, o: ImapSinkOptions): Promise<RunningListener> {
   const facts = messageFacts(service.messages);
-  const onSocket = (socket: Socket): void => {
+  return startSinkListener(service, 'imap', o, (socket, recorder, implicitTls) => {
     // IMAP shares the sink's host name, credentials and size limit with SMTP.
     const settings = service.settings.get().smtp;
-    const recorder = service.newSession('imap', 'sink', socket, l);
-    const codec = new ImapServer({
-      hostname: settings.hostname,
-      version: VERSION,
-      credentials: settings.credentials,
-      maxLiteralSize: settings.maxMessageSize,
-      tlsAvailable: true,
-      implicitTls: o.tls === 'implicit',
-    });
     let feed: ((e: CodecEvent) => void) | null = null;
     facts.clients++;
     socket.once('close', () => facts.clients--);
@@ -61,12 +48,15 @@ export async function startImapSink(service: MailtapService, o: ImapSinkOptions)
       forget: (ids) => service.parsed.forget(ids),
       notify: (notification) => feed?.({ type: 'notify', notification }),
     });
-    void serveConnection({
-      socket,
-      codec,
-      recorder,
-      secureContext: o.secureContext,
-      implicitTls: o.tls === 'implicit',
+    return {
+      codec: new ImapServer({
+        hostname: settings.hostname,
+        version: VERSION,
+        credentials: settings.credentials,
+        maxLiteralSize: settings.maxMessageSize,
+        tlsAvailable: true,
+        implicitTls,
+      }),
       idleTimeoutMs: o.idleTimeoutMs ?? IMAP_IDLE_TIMEOUT_MS,
       request: (r) => mailbox.serve(r),
       subscribe: (f) => {
@@ -76,11 +66,6 @@ export async function startImapSink(service: MailtapService, o: ImapSinkOptions)
           mailbox.close();
         };
       },
-    });
-  };
-  l = await listen(o.host, o.port, o.maxConnections ?? 1000, onSocket);
-  return {
-    info: { name: o.name, protocol: 'imap', role: 'sink', address: l.address, port: l.port, tls: o.tls === 'implicit' ? 'implicit' : 'starttls' },
-    close: () => l.close(),
-  };
+    };
+  });
 }

@@ -1,14 +1,11 @@
 // The POP3 sink: a listener whose connections run the POP3 server codec through the socket
 // adapter, and the host side of the codec's requests, which reads and deletes through the
 // message store so that the API and the GUI see every change live.
-import type { Socket } from 'node:net';
-import { listen, type Listening } from '../net/listener.js';
-import { serveConnection } from '../net/connection.js';
 import type { MaildropEntry, Pop3Request } from '../protocols/pop3/maildrop.js';
 import { Pop3Server } from '../protocols/pop3/server.js';
 import type { MessageStore } from '../store/message-store.js';
 import type { MailtapService } from '../service.js';
-import type { RunningListener, SinkOptions } from './smtp-sink.js';
+import { type RunningListener, type SinkOptions, startSinkListener } from './sink-listener.js';
 
 const PAGE = 500;
 
@@ -59,31 +56,14 @@ export async function servePop3Request(service: MailtapService, request: unknown
   }
 }
 
-export async function startPop3Sink(service: MailtapService, o: SinkOptions): Promise<RunningListener> {
-  let l: Listening;
-  const onSocket = (socket: Socket): void => {
+export function startPop3Sink(service: MailtapService, o: SinkOptions): Promise<RunningListener> {
+  return startSinkListener(service, 'pop3', o, (_socket, _recorder, implicitTls) => {
     // POP3 shares the sink's host name, credentials and idle timeout with SMTP.
     const settings = service.settings.get().smtp;
-    const recorder = service.newSession('pop3', 'sink', socket, l);
-    const codec = new Pop3Server({
-      hostname: settings.hostname,
-      credentials: settings.credentials,
-      tlsAvailable: true,
-      implicitTls: o.tls === 'implicit',
-    });
-    void serveConnection({
-      socket,
-      codec,
-      recorder,
-      secureContext: o.secureContext,
-      implicitTls: o.tls === 'implicit',
+    return {
+      codec: new Pop3Server({ hostname: settings.hostname, credentials: settings.credentials, tlsAvailable: true, implicitTls }),
       idleTimeoutMs: settings.idleTimeoutMs,
       request: (req) => servePop3Request(service, req),
-    });
-  };
-  l = await listen(o.host, o.port, o.maxConnections ?? 1000, onSocket);
-  return {
-    info: { name: o.name, protocol: 'pop3', role: 'sink', address: l.address, port: l.port, tls: o.tls === 'implicit' ? 'implicit' : 'starttls' },
-    close: () => l.close(),
-  };
+    };
+  });
 }
