@@ -23,7 +23,7 @@ const LF = 10;
 const DOT = 46;
 
 export class DataReader {
-  /** Unstuffed message bytes, in order. Empty if the message went over `maxSize`. */
+  /** Unstuffed message bytes, in order. Empty if the message went over `maxSize`, or if not kept. */
   readonly chunks: Buffer[] = [];
   /** Unstuffed size, counted even past the limit. */
   size = 0;
@@ -35,7 +35,15 @@ export class DataReader {
   private carry: Buffer = Buffer.alloc(0);
   private finished = false;
 
-  constructor(private readonly maxSize: number = Infinity) {}
+  /**
+   * @param maxSize bytes kept at most; past it the message is dropped (the server answers 552).
+   * @param keepBytes false for a reader that only finds the end and counts (the dissector):
+   *   it copies nothing, so a large payload costs no memory and no garbage.
+   */
+  constructor(
+    private readonly maxSize: number = Infinity,
+    private readonly keepBytes = true,
+  ) {}
 
   get overLimit(): boolean {
     return this.size > this.maxSize;
@@ -118,6 +126,7 @@ export class DataReader {
   private emit(buf: Buffer, from: number, to: number): void {
     if (to <= from) return;
     this.size += to - from;
+    if (!this.keepBytes) return;
     if (this.size <= this.maxSize) this.chunks.push(Buffer.from(buf.subarray(from, to)));
     else if (this.chunks.length) this.chunks.length = 0;
   }

@@ -194,7 +194,8 @@ export class SmtpDissector implements Dissector {
     if (reply.status === 'intermediate') {
       if (verb === 'DATA' && code === '354') {
         this.mode = 'data';
-        this.data = new DataReader();
+        // The dissector needs where DATA ends and its warnings, not its bytes.
+        this.data = new DataReader(Infinity, false);
         this.dataStart = this.clientPos;
       } else if (verb === 'AUTH' && code === '334') {
         this.mode = 'sasl';
