@@ -12,6 +12,7 @@ import { startSmtpSink, type RunningListener } from './core/sink/smtp-sink.js';
 import { startPop3Sink } from './core/sink/pop3-sink.js';
 import { startImapSink } from './core/sink/imap-sink.js';
 import { startHttp } from './server/http-server.js';
+import { claimDataDir, removeServerMarker, writeServerMarker } from './core/server-marker.js';
 
 export interface StartOptions {
   dataDir: string;
@@ -61,6 +62,8 @@ export async function startMailtap(o: StartOptions): Promise<RunningMailtap> {
   const host = o.host ?? '127.0.0.1';
   if (!isLoopback(host) && !o.token) throw new Error(`binding ${host} exposes caught mail to the network: give --token to require one`);
   await mkdir(o.dataDir, { recursive: true, mode: 0o700 });
+  // One writer per data directory: refuse to start over another server or an import.
+  await claimDataDir(o.dataDir, '');
   const service = new MailtapService({ dataDir: o.dataDir, ...(o.settings ? { settings: o.settings } : {}) });
   await service.open();
 
@@ -72,6 +75,7 @@ export async function startMailtap(o: StartOptions): Promise<RunningMailtap> {
   const closeAll = async (): Promise<void> => {
     await Promise.all(listeners.map((l) => l.close()));
     await service.close();
+    await removeServerMarker(o.dataDir);
   };
   try {
     listeners.push(await startSmtpSink(service, { name: 'smtp', host, port: o.smtpPort ?? 1025, tls: 'none', secureContext }));
@@ -91,6 +95,8 @@ export async function startMailtap(o: StartOptions): Promise<RunningMailtap> {
       staticDir: o.staticDir === undefined ? defaultStaticDir() : o.staticDir,
     });
     service.http = { url: http.url, tokenRequired: !!o.token };
+    // So that `mailtap import` on this data directory goes through the API (server-marker.ts).
+    await writeServerMarker(o.dataDir, http.url);
     return {
       info: service.info(),
       api: service,

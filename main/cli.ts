@@ -9,6 +9,8 @@ import { defaultDataDir } from './core/data-dir.js';
 import { parseProxySpec } from './core/proxy/config.js';
 import type { ProxyListenerConfig } from '../shared/types.js';
 import { CA_USAGE, caCommand } from './cli-ca.js';
+import { REPLAY_USAGE, replayCommand, serveReplayCommand } from './cli-replay.js';
+import { EXPORT_USAGE, exportCommand, exportMessagesCommand, importCommand } from './cli-export.js';
 
 export { defaultDataDir };
 
@@ -17,6 +19,8 @@ const USAGE = `mailtap ${VERSION}: catch, inspect and replay SMTP, POP3 and IMAP
 Usage:
   mailtap serve [options]     run the headless server (sink + UI/API)
 ${CA_USAGE}
+${REPLAY_USAGE}
+${EXPORT_USAGE}
   mailtap --version | --help
 
 Options for serve:
@@ -152,6 +156,11 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (cmd === 'ca') return caCommand(rest);
+  if (cmd === 'replay') return replayCommand(rest);
+  if (cmd === 'serve-replay') return serveReplayCommand(rest);
+  if (cmd === 'export') return exportCommand(rest);
+  if (cmd === 'export-messages') return exportMessagesCommand(rest);
+  if (cmd === 'import') return importCommand(rest);
   if (cmd === 'serve') {
     await serve(parseServeArgs(rest));
     return -1; // keep running

@@ -4,11 +4,18 @@
 import type {
   CaInfo,
   MessageDetail,
+  MessageImportProgress,
+  MessageImportResult,
   MessageSummary,
   MimeNode,
   Page,
   ProxyListenerConfig,
   ProxyListenerState,
+  ReplayResult,
+  ReplayRunOptions,
+  ReplayServerState,
+  SessionJson,
+  TlsMode,
   ServerInfo,
   ServerStats,
   SessionSummary,
@@ -42,6 +49,18 @@ export interface SessionDetail {
   events: Page<TimelineEvent>;
 }
 
+/** The unmasked secret of one auth event, decoded again from the wire log (sessions.secret). */
+export interface AuthSecret {
+  seq: number;
+  mechanism: string;
+  user: string | null;
+  /** The password as sent; for CRAM-MD5 and APOP the digest, which is not a password. */
+  secret: string | null;
+  kind: 'password' | 'digest' | null;
+  /** Why there is no secret, or what the secret is not. */
+  note: string | null;
+}
+
 /** Bytes travel as base64 in JSON and as Uint8Array over IPC; the call signature hides which. */
 export interface BinaryResult {
   contentType: string;
@@ -65,6 +84,10 @@ export interface ApiCalls {
   'sessions.get': { params: { id: string; offset?: number; limit?: number }; result: SessionDetail };
   'sessions.wire': { params: { id: string; offset?: number; limit?: number }; result: Page<WireChunk> };
   'sessions.clear': { params: Record<string, never>; result: { deleted: number } };
+  /** The secret of the auth event `seq`, decoded from the wire log; views mask it until asked. */
+  'sessions.secret': { params: { id: string; seq: number }; result: AuthSecret };
+  /** The bytes of exchange `seq`'s payload (DATA, BDAT, literal, multi-line body), at most `limit`. */
+  'sessions.payload': { params: { id: string; seq: number; limit?: number }; result: BinaryResult };
   'settings.get': { params: Record<string, never>; result: Settings };
   'settings.update': { params: DeepPartial<Settings>; result: Settings };
   'ca.info': { params: Record<string, never>; result: CaInfo };
@@ -77,6 +100,25 @@ export interface ApiCalls {
   'listeners.delete': { params: { name: string }; result: { deleted: number } };
   'listeners.start': { params: { name: string }; result: ProxyListenerState };
   'listeners.stop': { params: { name: string }; result: ProxyListenerState };
+  /** Play a captured session's client side against a target and diff the responses. */
+  'replay.run': { params: ReplayRunOptions; result: ReplayResult };
+  /** Serve a captured session's server side on a port (0: any) until replay.stop. */
+  'replay.serve': { params: { sessionId: string; host?: string; port?: number; tls?: TlsMode | 'auto' }; result: ReplayServerState };
+  'replay.stop': { params: { id: string }; result: { stopped: number } };
+  'replay.list': { params: Record<string, never>; result: ReplayServerState[] };
+  /** The session as JSON (SessionJson): summary, TLS, wire log and timeline. */
+  'sessions.exportJson': { params: { id: string }; result: BinaryResult };
+  /** Recreate a session from its JSON: the same id if it is free, otherwise a new one. */
+  'sessions.importJson': { params: { session: SessionJson | string }; result: SessionSummary };
+  /** The session as a transcript (C:/S: lines), a pcapng of its plaintext streams, or its TLS keys (SSLKEYLOGFILE). */
+  'sessions.export': { params: { id: string; format: 'transcript' | 'pcapng' | 'keylog'; ports?: 'recorded' | 'standard' }; result: BinaryResult };
+  /** Messages as mboxrd, oldest first: `ids` (an array, or comma-separated), else those a query matches, else all. */
+  'messages.export': { params: Omit<MessageQuery, 'offset' | 'limit'> & { ids?: string[] | string }; result: BinaryResult };
+  /**
+   * Add the messages of an .eml or mbox file to the store as if caught (source 'import'). Over
+   * HTTP the request body is the file itself; over IPC `data` is its bytes; in JSON, base64.
+   */
+  'messages.import': { params: { data: Uint8Array | string | AsyncIterable<Uint8Array>; format?: 'auto' | 'eml' | 'mbox'; size?: number }; result: MessageImportResult };
 }
 
 export type ApiMethod = keyof ApiCalls;
@@ -96,6 +138,12 @@ export interface ApiEvents {
   'messages.deleted': { ids: string[] };
   'sessions.deleted': { ids: string[] };
   'settings.changed': Settings;
+  /** A client replay's progress: exchanges done of the recorded total. */
+  'replay.progress': { sourceId: string; sessionId: string | null; done: number; total: number };
+  /** A messages.import's progress, a few times a second and once when it is done. */
+  'messages.import.progress': MessageImportProgress;
+  /** A proxy listener was created, updated, deleted, started, stopped or failed: the whole list. */
+  'listeners.changed': { listeners: ProxyListenerState[] };
 }
 
 export type ApiEventName = keyof ApiEvents;
@@ -123,6 +171,8 @@ export interface Route {
   path: string;
   /** A binary result is served as bytes with its own Content-Type, not JSON. */
   binary?: boolean;
+  /** The request body is not JSON but the bytes of the `data` parameter, streamed (HTTP only). */
+  upload?: boolean;
 }
 
 /** REST mapping of every call. The server and the browser client both derive from this table. */
@@ -141,6 +191,8 @@ export const routes: { [M in ApiMethod]: Route } = {
   'sessions.get': { method: 'GET', path: '/api/sessions/:id' },
   'sessions.wire': { method: 'GET', path: '/api/sessions/:id/wire' },
   'sessions.clear': { method: 'DELETE', path: '/api/sessions' },
+  'sessions.secret': { method: 'GET', path: '/api/sessions/:id/secret/:seq' },
+  'sessions.payload': { method: 'GET', path: '/api/sessions/:id/payload/:seq', binary: true },
   'settings.get': { method: 'GET', path: '/api/settings' },
   'settings.update': { method: 'PATCH', path: '/api/settings' },
   'ca.info': { method: 'GET', path: '/api/ca' },
@@ -152,6 +204,15 @@ export const routes: { [M in ApiMethod]: Route } = {
   'listeners.delete': { method: 'DELETE', path: '/api/listeners/:name' },
   'listeners.start': { method: 'POST', path: '/api/listeners/:name/start' },
   'listeners.stop': { method: 'POST', path: '/api/listeners/:name/stop' },
+  'replay.run': { method: 'POST', path: '/api/replay/run' },
+  'replay.serve': { method: 'POST', path: '/api/replay/servers' },
+  'replay.stop': { method: 'DELETE', path: '/api/replay/servers/:id' },
+  'replay.list': { method: 'GET', path: '/api/replay/servers' },
+  'sessions.exportJson': { method: 'GET', path: '/api/sessions/:id/export.json', binary: true },
+  'sessions.importJson': { method: 'POST', path: '/api/sessions/import' },
+  'sessions.export': { method: 'GET', path: '/api/sessions/:id/export', binary: true },
+  'messages.export': { method: 'GET', path: '/api/messages.mbox', binary: true },
+  'messages.import': { method: 'POST', path: '/api/messages/import', upload: true },
 };
 
 /** The IPC channel name of a call (Electron transport). */

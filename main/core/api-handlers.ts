@@ -4,6 +4,10 @@ import type { ApiMethod, ApiParams, ApiResult } from '../../shared/api.js';
 import { badRequest, notFound } from './errors.js';
 import { extractPart } from './mime/index.js';
 import type { MailtapService } from './service.js';
+import { exportSessionJson, importSessionJson, runReplay, serveReplay } from './replay/service-replay.js';
+import { exportMessages, exportSession, importMessagesCall } from './export/service-export.js';
+import { sessionPayload } from './sessions-payload.js';
+import { sessionSecret } from './sessions-secret.js';
 
 type Handler<M extends ApiMethod> = (s: MailtapService, p: ApiParams<M>) => Promise<ApiResult<M>> | ApiResult<M>;
 
@@ -70,6 +74,8 @@ export const handlers: { [M in ApiMethod]: Handler<M> } = {
     if (!s.sessions.get(id)) throw notFound('session');
     return s.sessions.wire(id, num(p.offset), num(p.limit));
   },
+  'sessions.secret': (s, p) => sessionSecret(s.sessions, str(p.id, 'id'), Number(p.seq)),
+  'sessions.payload': (s, p) => sessionPayload(s.sessions, str(p.id, 'id'), Number(p.seq), num(p.limit)),
   'sessions.clear': async (s) => {
     const r = s.sessions.list({ limit: 1 });
     const all = s.sessions.list({ limit: Math.max(1, r.total) });
@@ -89,6 +95,15 @@ export const handlers: { [M in ApiMethod]: Handler<M> } = {
   'listeners.delete': async (s, p) => ({ deleted: (await s.proxies.remove(str(p.name, 'name'))) ? 1 : 0 }),
   'listeners.start': (s, p) => s.proxies.start(str(p.name, 'name')),
   'listeners.stop': (s, p) => s.proxies.stop(str(p.name, 'name')),
+  'replay.run': (s, p) => runReplay(s, p),
+  'replay.serve': (s, p) => serveReplay(s, s.replays, p),
+  'replay.stop': async (s, p) => ({ stopped: (await s.replays.stop(str(p.id, 'id'))) ? 1 : 0 }),
+  'replay.list': (s) => s.replays.list(),
+  'sessions.exportJson': (s, p) => exportSessionJson(s, p.id),
+  'sessions.importJson': (s, p) => importSessionJson(s, p.session ?? p),
+  'sessions.export': (s, p) => exportSession(s, p),
+  'messages.export': (s, p) => exportMessages(s, p),
+  'messages.import': (s, p) => importMessagesCall(s, p),
   'settings.update': async (s, p) => {
     if (typeof p !== 'object' || p === null) throw badRequest('settings must be an object');
     const next = await s.settings.update(p);

@@ -17,6 +17,7 @@ import { ParsedCache } from './mime-cache.js';
 import { Diagnostics } from './diagnostics.js';
 import { LocalCa } from './tls/ca.js';
 import { ProxyManager } from './proxy/manager.js';
+import { replayServersFor } from './replay/service-replay.js';
 
 export const VERSION = '0.1.0';
 
@@ -34,6 +35,8 @@ export class MailtapService implements MailtapApi {
   ca!: LocalCa;
   /** The proxy listeners (design.md, "The proxy"). */
   readonly proxies = new ProxyManager(this);
+  /** Server replays (design.md, "Replay"). */
+  readonly replays = replayServersFor(this);
   listeners: ListenerInfo[] = [];
   http: ServerInfo['http'] = { url: '', tokenRequired: false };
   readonly diagnostics = new Diagnostics();
@@ -72,6 +75,7 @@ export class MailtapService implements MailtapApi {
   async close(): Promise<void> {
     if (this.retentionTimer) clearInterval(this.retentionTimer);
     await this.proxies.closeAll();
+    await this.replays.closeAll();
     this.diagnostics.stop();
     this.events.flushNow();
     await this.sessions.close();

@@ -35,6 +35,8 @@ const METHODS = [
   'sessions.get',
   'sessions.wire',
   'sessions.clear',
+  'sessions.secret',
+  'sessions.payload',
   'settings.get',
   'settings.update',
   'ca.info',
@@ -46,6 +48,15 @@ const METHODS = [
   'listeners.delete',
   'listeners.start',
   'listeners.stop',
+  'replay.run',
+  'replay.serve',
+  'replay.stop',
+  'replay.list',
+  'sessions.exportJson',
+  'sessions.importJson',
+  'sessions.export',
+  'messages.export',
+  'messages.import',
 ] as const satisfies readonly ApiMethod[];
 
 // Fails to compile when a call is added to ApiCalls but not to METHODS.

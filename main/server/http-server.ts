@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { WS_PATH, type ApiEventEnvelope, type ApiMethod, type BinaryResult, type MailtapApi } from '../../shared/api.js';
+import { WS_PATH, routes, type ApiEventEnvelope, type ApiMethod, type BinaryResult, type MailtapApi } from '../../shared/api.js';
 import { ApiError } from '../core/errors.js';
 import { matchRoute } from './router.js';
 import { serveStatic } from './static-files.js';
@@ -80,6 +80,20 @@ function readBody(req: IncomingMessage): Promise<unknown> {
   });
 }
 
+/** An upload route (an .eml or mbox import) with a body that is not JSON: the body is the data. */
+function isUpload(method: ApiMethod, req: IncomingMessage): boolean {
+  return routes[method].upload === true && !/^application\/json\b/i.test(req.headers['content-type'] ?? '');
+}
+
+/**
+ * The request itself is the `data` stream, read by the call as it goes, so its size is bounded
+ * by the call's own limits (per message, per import), not by MAX_BODY.
+ */
+function uploadParams(req: IncomingMessage): Record<string, unknown> {
+  const length = Number(req.headers['content-length']);
+  return { data: req, ...(length > 0 ? { size: length } : {}) };
+}
+
 export function startHttp(o: HttpOptions): Promise<RunningHttp> {
   const tokenBuf = o.token ? Buffer.from(o.token) : null;
   const authorized = (req: IncomingMessage, url: URL): boolean => {
@@ -102,7 +116,7 @@ export function startHttp(o: HttpOptions): Promise<RunningHttp> {
       if (m === null) return sendError(res, 404, 'not_found', `no API route ${url.pathname}`);
       if (m === 'method') return sendError(res, 405, 'method_not_allowed', `${req.method} is not allowed on ${url.pathname}`);
       const query = Object.fromEntries([...url.searchParams].filter(([k]) => k !== 'token'));
-      const body = req.method === 'GET' || req.method === 'HEAD' || req.method === 'DELETE' ? {} : await readBody(req);
+      const body = req.method === 'GET' || req.method === 'HEAD' || req.method === 'DELETE' ? {} : isUpload(m.method, req) ? uploadParams(req) : await readBody(req);
       const params = { ...query, ...(body as object), ...m.pathParams };
       const result = await o.api.call(m.method as ApiMethod, params as never);
       if (m.binary) return sendBinary(res, result as BinaryResult, url.searchParams.has('download'));

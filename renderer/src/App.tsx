@@ -4,6 +4,7 @@ import { useRoute } from './state/route';
 import { useMailNotifications } from './state/use-notifications';
 import { useShortcuts } from './state/use-shortcuts';
 import { MessagesView } from './views/messages/MessagesView';
+import { ProxyView } from './views/proxy/ProxyView';
 import { SessionsView } from './views/sessions/SessionsView';
 import { SettingsView } from './views/settings/SettingsView';
 
@@ -17,6 +18,7 @@ export function App() {
       <main className="main">
         {route.view === 'messages' ? <MessagesView id={route.id} tab={route.tab} /> : null}
         {route.view === 'sessions' ? <SessionsView id={route.id} tab={route.tab} /> : null}
+        {route.view === 'proxy' ? <ProxyView section={route.id} /> : null}
         {route.view === 'settings' ? <SettingsView /> : null}
       </main>
     </div>

@@ -59,7 +59,7 @@ describe('sessions and the timeline', () => {
     await screenshot(e.page, 'sessions-list');
   });
 
-  test('TLS, AUTH and warning markers: details expand, the secret stays masked', async () => {
+  test('TLS, AUTH and warning markers: details expand, the secret is masked until revealed', async () => {
     const tls = e.page.locator('[data-testid="timeline-row"][data-kind="tls"]');
     await tls.click();
     await e.page.keyboard.press('Enter');
@@ -68,8 +68,10 @@ describe('sessions and the timeline', () => {
     assert.match(await auth.innerText(), /AUTH\s+PLAIN\s+user\s+shop-app/);
     assert.doesNotMatch(await auth.innerText(), /s3cret-pa55/, 'the secret is not shown');
     assert.equal(await auth.getByTestId('auth-secret').innerText(), '••••••');
-    await auth.locator('button').last().click();
-    assert.doesNotMatch(await auth.getByTestId('auth-secret').innerText(), /s3cret-pa55/, 'reveal shows only what the recorder masked');
+    await auth.getByTestId('auth-reveal').click();
+    await auth.getByTestId('auth-secret').filter({ hasText: 's3cret-pa55' }).waitFor();
+    await auth.getByTestId('auth-reveal').click();
+    assert.doesNotMatch(await auth.getByTestId('auth-secret').innerText(), /s3cret-pa55/, 'hidden again');
     await screenshot(e.page, 'timeline-tls-auth');
     const legacy = e.page.locator('[data-testid="session-row"]').filter({ has: e.page.locator('.st-warn') });
     await legacy.click();

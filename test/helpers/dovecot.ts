@@ -1,7 +1,8 @@
 // A private Dovecot (the reference IMAP server) for comparison tests and the benchmark: a
 // generated configuration in a temporary directory, maildir storage there, one static password,
-// no TLS, listening on a free 127.0.0.1 port. Started in the foreground (dovecot -F) and
-// stopped by its PID.
+// listening on free 127.0.0.1 ports: IMAP, and on request POP3 and TLS (STARTTLS on the plain
+// ports, implicit TLS on imaps/pop3s) with a given certificate. Started in the foreground
+// (dovecot -F) and stopped by its PID.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
@@ -10,6 +11,10 @@ import { join } from 'node:path';
 
 export interface Dovecot {
   port: number;
+  /** With `pop3`: the POP3 port; with `tls` too, the implicit-TLS ports (RFC 8314). */
+  pop3Port: number | null;
+  imapsPort: number | null;
+  pop3sPort: number | null;
   dir: string;
   password: string;
   stop(): Promise<void>;
@@ -56,7 +61,13 @@ async function waitForPort(port: number, child: ChildProcess, ms: number): Promi
   }
 }
 
-export async function startDovecot(): Promise<Dovecot> {
+export interface DovecotOptions {
+  pop3?: boolean;
+  /** PEM key and certificate: STARTTLS is offered and imaps/pop3s listen. */
+  tls?: { key: string; cert: string };
+}
+
+export async function startDovecot(o: DovecotOptions = {}): Promise<Dovecot> {
   const missing = dovecotMissing();
   if (missing) throw new Error(missing);
   const dir = mkdtempSync(join(tmpdir(), 'mailtap-dovecot-'));
@@ -70,17 +81,24 @@ export async function startDovecot(): Promise<Dovecot> {
   if (!ids) throw new Error(`no user ${mailUser}`);
   if (root) chownSync(join(dir, 'mail'), ids.uid, ids.gid);
   const port = await freePort();
+  const pop3Port = o.pop3 ? await freePort() : null;
+  const imapsPort = o.tls ? await freePort() : null;
+  const pop3sPort = o.tls && o.pop3 ? await freePort() : null;
+  if (o.tls) {
+    writeFileSync(join(dir, 'cert.pem'), o.tls.cert);
+    writeFileSync(join(dir, 'key.pem'), o.tls.key, { mode: 0o600 });
+  }
   const password = 'secret';
   const conf = join(dir, 'dovecot.conf');
   writeFileSync(
     conf,
     [
-      'protocols = imap',
+      `protocols = imap${o.pop3 ? ' pop3' : ''}`,
       'listen = 127.0.0.1',
       `base_dir = ${dir}/run`,
       `state_dir = ${dir}/state`,
       `log_path = ${dir}/dovecot.log`,
-      'ssl = no',
+      ...(o.tls ? ['ssl = yes', `ssl_cert = <${dir}/cert.pem`, `ssl_key = <${dir}/key.pem`] : ['ssl = no']),
       'disable_plaintext_auth = no',
       'auth_mechanisms = plain login',
       `mail_location = maildir:${dir}/mail/%u`,
@@ -102,9 +120,13 @@ export async function startDovecot(): Promise<Dovecot> {
       `    port = ${port}`,
       '  }',
       '  inet_listener imaps {',
-      '    port = 0',
+      ...(imapsPort ? ['    address = 127.0.0.1', `    port = ${imapsPort}`, '    ssl = yes'] : ['    port = 0']),
       '  }',
       '}',
+      ...(pop3Port
+        ? ['service pop3-login {', '  inet_listener pop3 {', '    address = 127.0.0.1', `    port = ${pop3Port}`, '  }', '  inet_listener pop3s {',
+            ...(pop3sPort ? ['    address = 127.0.0.1', `    port = ${pop3sPort}`, '    ssl = yes'] : ['    port = 0']), '  }', '}']
+        : []),
       'namespace inbox {',
       '  inbox = yes',
       '  separator = /',
@@ -124,11 +146,11 @@ export async function startDovecot(): Promise<Dovecot> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitForPort(port, child, 10_000);
+    for (const p of [port, pop3Port, imapsPort, pop3sPort]) if (p) await waitForPort(p, child, 10_000);
   } catch (e) {
     const log = existsSync(join(dir, 'dovecot.log')) ? readFileSync(join(dir, 'dovecot.log'), 'utf8') : '';
     await stop();
     throw new Error(`${(e as Error).message}: ${stderr}${log}`);
   }
-  return { port, dir, password, stop };
+  return { port, pop3Port, imapsPort, pop3sPort, dir, password, stop };
 }

@@ -1,19 +1,20 @@
 // The SMTP proxy with real peers on 127.0.0.1: mailtap's own sink (plain, STARTTLS, implicit
-// TLS) and Postfix's smtp-sink upstream; swaks, curl (trusting only the exported CA), Python's
-// smtplib and nodemailer as clients. Each checks the dialogue through the API, both legs.
+// TLS) upstream; swaks, curl (trusting only the exported CA), Python's smtplib and nodemailer
+// as clients. Each checks the dialogue through the API, both legs. Postfix upstreams (smtpd with
+// STARTTLS, smtp-sink) are in proxy-smtp-postfix.test.ts.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer as netServer } from 'node:net';
 import { createServer as tlsServer } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
-import type { SessionDetail } from '../../shared/api.js';
-import type { ExchangeEvent, Page, ProxyListenerState, SessionSummary, TimelineEvent, TlsEvent, TlsMode, WireChunk } from '../../shared/types.js';
+import type { ApiEvents } from '../../shared/api.js';
+import type { Page, ProxyListenerState, TlsEvent, TlsMode, WireChunk } from '../../shared/types.js';
 import { makeSelfSigned } from '../../main/core/tls/self-signed.js';
 import { startTestMailtap, waitFor, type TestMailtap } from '../helpers/mailtap.js';
+import { closedSession as closedSessionOf, createProxy, exchanges } from '../helpers/proxy-harness.js';
 import { run } from '../helpers/run.js';
 
 let mt: TestMailtap;
@@ -32,33 +33,11 @@ before(async () => {
 });
 after(async () => {
   await mt.close();
+  rmSync(tmp, { recursive: true, force: true });
 });
 
-async function proxy(body: Record<string, unknown>): Promise<ProxyListenerState> {
-  const r = await mt.request('POST', '/api/listeners', { protocol: 'smtp', upstreamHost: '127.0.0.1', ...body });
-  assert.equal(r.status, 200, JSON.stringify(r.json));
-  const st = r.json as ProxyListenerState;
-  assert.ok(st.running && st.boundPort, st.error ?? 'not running');
-  return st;
-}
-
-async function sessionsOf(port: number): Promise<SessionSummary[]> {
-  const page = await mt.get<Page<SessionSummary>>('/api/sessions?role=proxy&limit=500');
-  return page.items.filter((s) => s.server.port === port);
-}
-
-/** The closed proxy session of this listener, with its whole timeline. */
-async function closedSession(port: number): Promise<{ session: SessionSummary; events: TimelineEvent[] }> {
-  return waitFor(async () => {
-    const s = (await sessionsOf(port))[0];
-    if (!s || s.endedAt === null) return undefined;
-    const d = await mt.get<SessionDetail>(`/api/sessions/${s.id}?limit=5000`);
-    return { session: d.session, events: d.events.items };
-  }, 8000, 'proxy session close');
-}
-
-const exchanges = (ev: TimelineEvent[], leg: 'client' | 'upstream'): string[] =>
-  ev.filter((e): e is ExchangeEvent => e.kind === 'exchange' && e.leg === leg).map((e) => `${e.command?.verb ?? '-'} ${e.replies.at(-1)?.lines.at(-1)?.code}`);
+const proxy = (body: Record<string, unknown>): Promise<ProxyListenerState> => createProxy(mt, 'smtp', body);
+const closedSession = (port: number): ReturnType<typeof closedSessionOf> => closedSessionOf(mt, port);
 
 function swaks(port: number, mode: TlsMode, ...extra: string[]) {
   const tls = mode === 'starttls' ? ['--tls'] : mode === 'implicit' ? ['--tlsc'] : [];
@@ -145,45 +124,6 @@ print('ok')
     assert.equal(client.info.certificateSubject, 'mail.example.test', 'a leaf for the SNI');
     const raw = await mt.getRaw(`/api/messages/${session.messageIds[0]}/raw`);
     assert.match(raw.body.toString(), /\r\n\.\r\n\.\.dots\r\n/, 'dot-unstuffed exactly once');
-  });
-});
-
-describe("Postfix's smtp-sink upstream, bytes checked against the wire log", () => {
-  let sink: ChildProcess | null = null;
-  let port = 0;
-  before(async () => {
-    const probe = netServer().listen(0, '127.0.0.1');
-    await new Promise((r) => probe.once('listening', r));
-    port = (probe.address() as { port: number }).port;
-    await new Promise((r) => probe.close(r));
-    sink = spawn('smtp-sink', ['-u', 'postfix', `127.0.0.1:${port}`, '100'], { stdio: 'ignore' });
-    await waitFor(() => new Promise<boolean>((res) => connect(port, '127.0.0.1').once('connect', function (this: import('node:net').Socket) { this.destroy(); res(true); }).once('error', () => res(false))), 5000, 'smtp-sink');
-  });
-  after(() => {
-    if (sink?.pid) process.kill(sink.pid, 'SIGTERM');
-  });
-
-  test('a raw client: what it received is the client leg of the wire log; what the upstream got, the upstream leg', async () => {
-    const st = await proxy({ clientTls: 'none', upstreamTls: 'none', upstreamPort: port, name: 'pf-1' });
-    const dialogue = 'EHLO raw.test\r\nMAIL FROM:<a@example.test>\r\nRCPT TO:<b@example.test>\r\nDATA\r\n';
-    const got: Buffer[] = [];
-    const s = connect(st.boundPort!, '127.0.0.1');
-    s.on('data', (b) => got.push(b));
-    const text = (): string => Buffer.concat(got).toString('latin1');
-    await waitFor(() => text().startsWith('220'), 5000, 'greeting');
-    s.write(dialogue);
-    await waitFor(() => /^354/m.test(text()), 5000, '354');
-    // One byte at a time, to check no byte is lost or reordered.
-    for (const b of Buffer.from('Subject: bytes\r\n\r\nline\r\n..dot\r\n.\r\nQUIT\r\n')) s.write(Buffer.from([b]));
-    await new Promise((r) => s.once('close', r));
-    const { session, events } = await closedSession(st.boundPort!);
-    const wire = await mt.get<Page<WireChunk>>(`/api/sessions/${session.id}/wire?limit=10000`);
-    const leg = (l: string, d: string): Buffer => Buffer.concat(wire.items.filter((c) => c.leg === l && c.direction === d).map((c) => Buffer.from(c.data, 'base64')));
-    assert.deepEqual(leg('client', 's2c'), Buffer.concat(got), 'the client received exactly the client leg');
-    assert.deepEqual(leg('upstream', 'c2s'), leg('client', 'c2s'), 'the upstream was sent exactly what the client sent');
-    assert.deepEqual(leg('client', 's2c'), leg('upstream', 's2c'), 'with no TLS on either side nothing is rewritten');
-    assert.ok(exchanges(events, 'upstream').includes('DATA 250'));
-    assert.equal(session.messageIds.length, 1);
   });
 });
 
@@ -310,5 +250,32 @@ describe('listeners through the API', () => {
     assert.ok(!settings.proxies.some((p) => p.name === 'api-1'));
     const info = await mt.get<{ fingerprint: string }>('/api/ca');
     assert.match(info.fingerprint, /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+  });
+
+  test('every change is a live listeners.changed event with the whole list, a failed start included', async () => {
+    const seen: ProxyListenerState[][] = [];
+    const off = mt.app.service.subscribe((e) => {
+      if (e.event === 'listeners.changed') seen.push((e.data as ApiEvents['listeners.changed']).listeners);
+    });
+    const blocker = netServer().listen(0, '127.0.0.1');
+    try {
+      await new Promise((r) => blocker.once('listening', r));
+      const latest = (name: string): ProxyListenerState | undefined => seen.at(-1)?.find((l) => l.name === name);
+      await proxy({ clientTls: 'none', upstreamTls: 'none', upstreamPort: mt.smtpPort, name: 'ev-1' });
+      await waitFor(() => latest('ev-1')?.running === true, 3000, 'created');
+      await mt.request('POST', '/api/listeners/ev-1/stop');
+      await waitFor(() => latest('ev-1')?.running === false, 3000, 'stopped');
+      const taken = (blocker.address() as { port: number }).port;
+      await mt.request('POST', '/api/listeners', { protocol: 'imap', upstreamHost: '127.0.0.1', upstreamPort: 993, listenPort: taken, name: 'ev-2' });
+      const failed = await waitFor(() => latest('ev-2'), 3000, 'failed start');
+      assert.equal(failed.running, false);
+      assert.match(failed.error ?? '', /EADDRINUSE/);
+      await mt.request('DELETE', '/api/listeners/ev-1');
+      await mt.request('DELETE', '/api/listeners/ev-2');
+      await waitFor(() => seen.length && !latest('ev-1') && !latest('ev-2'), 3000, 'deleted');
+    } finally {
+      off();
+      blocker.close();
+    }
   });
 });

@@ -27,6 +27,8 @@ describe('IMAP dissector', () => {
       ['s', '* CAPABILITY IMAP4rev1\r\na1 OK done\r\n* 3 EXISTS\r\na2 OK done\r\n'],
     ]);
     assert.deepEqual(summary(ev), ['- => OK', 'a1 CAPABILITY => *,OK', 'a2 NOOP => *,OK']);
+    assert.equal(exchanges(ev)[0]!.greeting, true, 'the first response is marked as the greeting');
+    assert.ok(exchanges(ev).slice(1).every((e) => !e.greeting));
     const a1 = exchanges(ev)[1]!;
     assert.equal(a1.command!.tag, 'a1');
     assert.equal(a1.latencyUs, 10);

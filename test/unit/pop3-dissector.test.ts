@@ -51,7 +51,7 @@ function dissect(wire: Wire, tlsAt: number[] = [], bytewise = false): TimelineEv
 
 const exchanges = (events: TimelineEventInput[]): Exchange[] => events.filter((e): e is Exchange => e.kind === 'exchange');
 const summary = (events: TimelineEventInput[]): string[] =>
-  exchanges(events).map((e) => `${e.command?.verb ?? '-'} ${e.replies.map((r) => r.lines[0]!.code).join(',')}${e.payload ? ' +body' : ''}`);
+  exchanges(events).map((e) => `${e.command?.verb ?? (e.greeting ? 'greeting' : '-')} ${e.replies.map((r) => r.lines[0]!.code).join(',')}${e.payload ? ' +body' : ''}`);
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 const s2c = (wire: Wire): Buffer => Buffer.concat(wire.filter((w) => w.dir === 's2c').map((w) => w.bytes));
 
@@ -66,7 +66,7 @@ describe('POP3 dissector', () => {
     'TOP 1 0\r\nDELE 1\r\nRETR 1\r\nRSET\r\nNOOP\r\n',
     'QUIT\r\n',
   ];
-  const expected = ['- +OK', 'CAPA +OK +body', 'AUTH +,+,+OK', 'STAT +OK', 'LIST +OK +body', 'LIST +OK', 'UIDL +OK +body', 'RETR +OK +body', 'TOP +OK +body', 'DELE +OK', 'RETR -ERR', 'RSET +OK', 'NOOP +OK', 'QUIT +OK'];
+  const expected = ['greeting +OK', 'CAPA +OK +body', 'AUTH +,+,+OK', 'STAT +OK', 'LIST +OK +body', 'LIST +OK', 'UIDL +OK +body', 'RETR +OK +body', 'TOP +OK +body', 'DELE +OK', 'RETR -ERR', 'RSET +OK', 'NOOP +OK', 'QUIT +OK'];
 
   for (const bytewise of [false, true]) {
     test(`pairs every command with its response${bytewise ? ', one byte at a time' : ''}`, () => {
@@ -139,7 +139,7 @@ describe('POP3 dissector', () => {
   test('STLS: the dialogue goes on inside TLS; pipelined plaintext is flagged as injection', () => {
     const { wire, tlsAt } = dialogue(['CAPA\r\n', 'STLS\r\nUSER evil\r\n', 'CAPA\r\nUSER a\r\n']);
     const events = dissect(wire, tlsAt);
-    assert.deepEqual(summary(events), ['- +OK', 'CAPA +OK +body', 'STLS +OK', 'CAPA +OK +body', 'USER +OK']);
+    assert.deepEqual(summary(events), ['greeting +OK', 'CAPA +OK +body', 'STLS +OK', 'CAPA +OK +body', 'USER +OK']);
     const w = events.find((e) => e.kind === 'warning');
     assert.ok(w && w.kind === 'warning' && w.code === 'starttls-injection', JSON.stringify(events));
   });

@@ -23,3 +23,13 @@ test('--proxy: every option, defaults, IPv6 and the errors', () => {
   const f = parseServeArgs(['--proxy', 'smtp://127.0.0.1:0=a.test:25', '--proxy', 'smtp://127.0.0.1:0=b.test:25']);
   assert.deepEqual(f.proxies?.map((x) => x.name), ['smtp-proxy-1', 'smtp-proxy-2']);
 });
+
+test('--proxy: POP3 and IMAP listeners, with the implicit-TLS ports implied (RFC 8314 §3.3)', () => {
+  const i = parseProxySpec('imap://127.0.0.1:2143=imap.example.com:993?tls=starttls');
+  assert.deepEqual([i.protocol, i.clientTls, i.upstreamTls, i.name], ['imap', 'starttls', 'implicit', 'imap-proxy-1']);
+  const p = parseProxySpec('pop3://127.0.0.1:2110=pop.example.com:995');
+  assert.deepEqual([p.protocol, p.clientTls, p.upstreamTls], ['pop3', 'none', 'implicit']);
+  assert.equal(parseProxySpec('imap://127.0.0.1:2143=imap.example.com:143?tls=implicit&upstream-tls=starttls').upstreamTls, 'starttls');
+  const f = parseServeArgs(['--proxy', 'imap://127.0.0.1:0=a.test:143', '--proxy', 'pop3://127.0.0.1:0=a.test:110']);
+  assert.deepEqual(f.proxies?.map((x) => x.name), ['imap-proxy-1', 'pop3-proxy-1']);
+});

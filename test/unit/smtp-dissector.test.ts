@@ -46,7 +46,7 @@ function dissect(wire: Wire, tlsAt: number[] = [], bytewise = false): TimelineEv
 const summary = (events: TimelineEventInput[]): string[] =>
   events
     .filter((e): e is Omit<ExchangeEvent, 'seq'> => e.kind === 'exchange')
-    .map((e) => `${e.command?.verb ?? '-'} ${e.replies.map((r) => r.lines[r.lines.length - 1]!.code).join(',')}`);
+    .map((e) => `${e.command?.verb ?? (e.greeting ? 'greeting' : '-')} ${e.replies.map((r) => r.lines[r.lines.length - 1]!.code).join(',')}`);
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
@@ -61,7 +61,7 @@ describe('SMTP dissector', () => {
     'BDAT 4 LAST\r\nabcd',
     'QUIT\r\n',
   ];
-  const expected = ['- 220', 'EHLO 250', 'AUTH 334,334,235', 'MAIL 250', 'RCPT 250', 'DATA 354,250', 'BDAT 503', 'QUIT 221'];
+  const expected = ['greeting 220', 'EHLO 250', 'AUTH 334,334,235', 'MAIL 250', 'RCPT 250', 'DATA 354,250', 'BDAT 503', 'QUIT 221'];
 
   for (const bytewise of [false, true]) {
     test(`pairs every command with its reply${bytewise ? ', one byte at a time' : ''}`, () => {
@@ -109,7 +109,7 @@ describe('SMTP dissector', () => {
   test('plaintext pipelined after STARTTLS is flagged as injection', () => {
     const { wire, tlsAt } = dialogue(['EHLO c\r\n', 'STARTTLS\r\nMAIL FROM:<evil@x>\r\n']);
     const events = dissect(wire, tlsAt);
-    assert.deepEqual(summary(events), ['- 220', 'EHLO 250', 'STARTTLS 220']);
+    assert.deepEqual(summary(events), ['greeting 220', 'EHLO 250', 'STARTTLS 220']);
     const w = events.find((e) => e.kind === 'warning');
     assert.ok(w && w.kind === 'warning' && w.code === 'starttls-injection', JSON.stringify(events));
   });

@@ -40,6 +40,12 @@ export class SessionRecorder {
     return t;
   }
 
+  /** Keep one line of TLS key material (node's `keylog` event) for the key log export. */
+  keyLog(leg: Leg, line: Buffer): void {
+    if (this.ended) return;
+    this.store.appendKeyLog(this.summary.id, { t: nowMicros(), leg, line: Buffer.from(line) });
+  }
+
   tls(info: TlsInfo): void {
     this.record([{ kind: 'tls', t: nowMicros(), info }]);
     this.record(this.dissector(info.leg).onTls());

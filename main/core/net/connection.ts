@@ -135,6 +135,8 @@ export function serveConnection(o: ServeOptions): Promise<void> {
       raw.removeListener('data', onData);
       raw.setTimeout(0);
       const secure = new TLSSocket(raw, { isServer: true, secureContext: o.secureContext() });
+      // The session keeps its own key material, for the SSLKEYLOGFILE export.
+      secure.on('keylog', (line: Buffer) => recorder.keyLog(leg, line));
       sock = secure;
       secure.once('secure', () => {
         tls = true;

@@ -148,11 +148,17 @@ export function relayConnection(o: RelayOptions): Promise<void> {
       });
     };
 
+    /** Each leg's key material goes to the session (SSLKEYLOGFILE export) and to the global file if set. */
+    const keyLogOf = (leg: 'client' | 'upstream') => (line: Buffer): void => {
+      recorder.keyLog(leg, line);
+      o.keyLog?.(line);
+    };
+
     const upgradeClient = (implicit: boolean): void => {
       const raw = sock.client!;
       raw.removeAllListeners('data');
       raw.setTimeout(0);
-      const secure = clientTls(raw, o.defaultContext, o.leafFor, o.keyLog);
+      const secure = clientTls(raw, o.defaultContext, o.leafFor, keyLogOf('client'));
       sock.client = secure;
       watch('client', secure);
       secure.once('secure', () => {
@@ -178,7 +184,7 @@ export function relayConnection(o: RelayOptions): Promise<void> {
       raw.removeAllListeners('data');
       raw.setTimeout(0);
       try {
-        const { socket, info } = await upstreamTls(raw, { ...o.upstream, keyLog: o.keyLog });
+        const { socket, info } = await upstreamTls(raw, { ...o.upstream, keyLog: keyLogOf('upstream') });
         sock.server = socket;
         tls.server = true;
         recorder.tls(info);

@@ -18,6 +18,14 @@ export interface ExchangeOptions {
   latencyWhenIncomplete: boolean;
 }
 
+/**
+ * The unmasked secret of each auth event built here, beside the event rather than in it, so it
+ * never reaches the store or a view. Only sessions.secret reads it, after dissecting the wire
+ * log again (main/core/sessions-secret.ts); entries go with their events.
+ */
+const secrets = new WeakMap<object, string>();
+export const unmaskedSecretOf = (authEvent: object): string | undefined => secrets.get(authEvent);
+
 export function exchangeEvents(p: PendingExchange, leg: Leg, t: Micros, incomplete: boolean, o: ExchangeOptions): TimelineEventInput[] {
   const last = p.replies[p.replies.length - 1];
   const out: TimelineEventInput[] = [
@@ -33,7 +41,7 @@ export function exchangeEvents(p: PendingExchange, leg: Leg, t: Micros, incomple
     },
   ];
   if (p.auth && !incomplete) {
-    out.push({
+    const auth: TimelineEventInput = {
       kind: 'auth',
       t: last?.t ?? t,
       leg,
@@ -41,7 +49,9 @@ export function exchangeEvents(p: PendingExchange, leg: Leg, t: Micros, incomple
       user: p.auth.user,
       secretMasked: p.auth.secret !== null ? maskSecret(p.auth.secret) : null,
       ok: o.authOk(last),
-    });
+    };
+    if (p.auth.secret !== null) secrets.set(auth, p.auth.secret);
+    out.push(auth);
   }
   return out;
 }

@@ -8,6 +8,8 @@ import { relayConnection } from '../net/relay.js';
 import { keyLogger } from '../net/relay-tls.js';
 import type { Codec } from '../protocols/types.js';
 import { SmtpProxy } from '../protocols/smtp/proxy.js';
+import { Pop3Proxy } from '../protocols/pop3/proxy.js';
+import { ImapProxy } from '../protocols/imap/proxy.js';
 import type { MailtapService } from '../service.js';
 
 export interface RunningProxy {
@@ -16,16 +18,27 @@ export interface RunningProxy {
   close(): Promise<void>;
 }
 
-const codecs: Partial<Record<ProxyListenerConfig['protocol'], (c: ProxyListenerConfig, hostname: string) => Codec>> = {
+const codecs: Record<ProxyListenerConfig['protocol'], (c: ProxyListenerConfig, hostname: string) => Codec> = {
   smtp: (c, hostname) => new SmtpProxy({ clientTls: c.clientTls, upstreamTls: c.upstreamTls, hostname }),
+  pop3: (c) => new Pop3Proxy({ clientTls: c.clientTls, upstreamTls: c.upstreamTls }),
+  imap: (c) => new ImapProxy({ clientTls: c.clientTls, upstreamTls: c.upstreamTls }),
 };
 
-/** Upstream connections that take longer than this fail with 421 (or the protocol's kin). */
+/**
+ * How long either leg may stay silent. SMTP uses its setting; a POP3 autologout timer is at
+ * least 10 minutes (RFC 1939 §3), an IMAP one at least 30 (RFC 3501 §5.4, so IDLE lasts).
+ */
+function idleTimeoutMs(protocol: ProxyListenerConfig['protocol'], smtpSetting: number): number {
+  if (protocol === 'pop3') return Math.max(smtpSetting, 10 * 60_000);
+  if (protocol === 'imap') return Math.max(smtpSetting, 30 * 60_000);
+  return smtpSetting;
+}
+
+/** Upstream connections that take longer than this fail with 421, -ERR or * BYE. */
 export const CONNECT_TIMEOUT_MS = 10_000;
 
 export async function startProxyListener(service: MailtapService, config: ProxyListenerConfig): Promise<RunningProxy> {
   const make = codecs[config.protocol];
-  if (!make) throw new Error(`the ${config.protocol} proxy is not built yet`);
   // The leaf for clients that send no SNI names the upstream (or the configured server name).
   const defaultName = config.servername ?? config.upstreamHost;
   const defaultContext = (await service.ca.leaf(defaultName)).context;
@@ -52,7 +65,7 @@ export async function startProxyListener(service: MailtapService, config: ProxyL
           extraCa: ca,
         },
         connectTimeoutMs: CONNECT_TIMEOUT_MS,
-        idleTimeoutMs: settings.smtp.idleTimeoutMs,
+        idleTimeoutMs: idleTimeoutMs(config.protocol, settings.smtp.idleTimeoutMs),
         keyLog: keyLogger(settings.tls.keyLogFile),
         deliver: async (envelope, chunks, _size, meta) => {
           const m = await service.storeMessage({ chunks, envelope, sessionId: recorder.summary.id, source: 'proxy', warnings: meta.warnings }, recorder);

@@ -1,5 +1,6 @@
 // The proxy listeners: the configured list (saved in settings, plus any given on the command
-// line for this run only), and the running ones. Listeners start and stop without a restart.
+// line for this run only), and the running ones. Listeners start and stop without a restart;
+// every change is announced with the live event `listeners.changed`.
 import type { ListenerInfo, ProxyListenerConfig, ProxyListenerState } from '../../../shared/types.js';
 import { badRequest, notFound } from '../errors.js';
 import type { MailtapService } from '../service.js';
@@ -24,6 +25,7 @@ export class ProxyManager {
     for (const config of this.service.settings.get().proxies) this.entries.set(config.name, { config, saved: true, running: null, error: null });
     for (const config of runOnly) this.entries.set(config.name, { config, saved: false, running: null, error: null });
     for (const e of this.entries.values()) if (e.config.enabled) await this.run(e);
+    this.changed();
   }
 
   list(): ProxyListenerState[] {
@@ -44,6 +46,7 @@ export class ProxyManager {
     this.entries.set(config.name, e);
     await this.persist();
     if (config.enabled) await this.run(e);
+    this.changed();
     return this.state(e);
   }
 
@@ -58,6 +61,7 @@ export class ProxyManager {
     e.config = config;
     await this.persist();
     if (wasRunning || (patch.enabled === true && config.enabled)) await this.run(e);
+    this.changed();
     return this.state(e);
   }
 
@@ -67,6 +71,7 @@ export class ProxyManager {
     await this.halt(e);
     this.entries.delete(name);
     await this.persist();
+    this.changed();
     return true;
   }
 
@@ -75,6 +80,7 @@ export class ProxyManager {
     e.config = { ...e.config, enabled: true };
     await this.persist();
     if (!e.running) await this.run(e);
+    this.changed();
     return this.state(e);
   }
 
@@ -83,6 +89,7 @@ export class ProxyManager {
     e.config = { ...e.config, enabled: false };
     await this.persist();
     await this.halt(e);
+    this.changed();
     return this.state(e);
   }
 
@@ -111,6 +118,11 @@ export class ProxyManager {
     const r = e.running;
     e.running = null;
     if (r) await r.close();
+  }
+
+  /** Tell the GUI (live event `listeners.changed`): a start that failed is a change too. */
+  private changed(): void {
+    this.service.emit('listeners.changed', { listeners: this.list() });
   }
 
   private async persist(): Promise<void> {

@@ -27,6 +27,8 @@ export interface NewMessage {
   /** IMAP flags besides \Seen, and \Seen itself as `read` (APPEND). */
   flags?: string[];
   read?: boolean;
+  /** The From_ line of a message imported from an mbox (latin1), kept for a byte-exact export. */
+  mboxFrom?: string;
 }
 
 type Record =
@@ -125,6 +127,7 @@ export class MessageStore {
     summary.uid = this.folders.allocate(folder);
     summary.flags = m.flags ?? [];
     summary.read = m.read ?? false;
+    if (m.mboxFrom) summary.mboxFrom = m.mboxFrom;
     await this.persist(raw, summary);
     this.changed({ type: 'added', item: summary, raw });
     return summary;

@@ -4,8 +4,8 @@
 // session log (session-log.ts) in chunks.
 //
 // Record: the 16-character session id, then a 16-byte header and the payload:
-//   u8 type (0 wire chunk, 1 timeline events as JSON lines, 2 summary as JSON)
-//   u8 flags (wire: bit 0 s2c, bit 1 upstream leg, bit 2 inside TLS), u16 zero,
+//   u8 type (0 wire chunk, 1 timeline events as JSON lines, 2 summary as JSON, 3 TLS key log line)
+//   u8 flags (wire: bit 0 s2c, bit 1 upstream leg, bit 2 inside TLS; key log: bit 1 upstream), u16 zero,
 //   u32le payload length, f64le timestamp in microseconds.
 import type { Direction, Leg, Micros, SessionSummary, TimelineEvent, WireChunk } from '../../../shared/types.js';
 import { ID_LEN } from './session-log.js';
@@ -15,6 +15,18 @@ const PREFIX = ID_LEN + HEADER;
 const WIRE = 0;
 const EVENTS = 1;
 const SUMMARY = 2;
+const KEYLOG = 3;
+
+/**
+ * One line of TLS key material in the NSS key log format (SSLKEYLOGFILE), as node's `keylog`
+ * event gives it. Kept apart from the wire log and the timeline, so that no view shows it;
+ * only an explicit key log export (main/core/export/keylog.ts) reads it.
+ */
+export interface KeyLogRecord {
+  t: Micros;
+  leg: Leg;
+  line: Buffer;
+}
 
 export interface WireRecord {
   t: Micros;
@@ -61,6 +73,7 @@ export interface SessionRecords {
   summary: SessionSummary | null;
   wire: WireRecord[];
   events: EventList;
+  keyLog: KeyLogRecord[];
 }
 
 function record(id: string, type: number, flags: number, t: number, payload: Buffer): Buffer {
@@ -91,12 +104,13 @@ export function decodeRecords(buf: Buffer, start = 0, only?: string, onRecord?: 
     onRecord?.(id, pos, PREFIX + len);
     if (!only || only === id) {
       let r = out.get(id);
-      if (!r) out.set(id, (r = { summary: null, wire: [], events: new EventList() }));
+      if (!r) out.set(id, (r = { summary: null, wire: [], events: new EventList(), keyLog: [] }));
       const payload = buf.subarray(pos + PREFIX, pos + PREFIX + len);
       if (type === WIRE) r.wire.push({ t, direction: flags & 1 ? 's2c' : 'c2s', leg: flags & 2 ? 'upstream' : 'client', tls: !!(flags & 4), bytes: payload });
       else if (type === EVENTS) {
         for (const line of payload.toString('utf8').split('\n')) if (line) r.events.push(line);
       } else if (type === SUMMARY) r.summary = JSON.parse(payload.toString('utf8')) as SessionSummary;
+      else if (type === KEYLOG) r.keyLog.push({ t, leg: flags & 2 ? 'upstream' : 'client', line: payload });
     }
     pos += PREFIX + len;
   }
@@ -131,6 +145,10 @@ export class RecordBuffer {
   wire(r: WireRecord): void {
     const flags = (r.direction === 's2c' ? 1 : 0) | (r.leg === 'upstream' ? 2 : 0) | (r.tls ? 4 : 0);
     this.push(record(this.id, WIRE, flags, r.t, r.bytes));
+  }
+
+  keyLog(r: KeyLogRecord): void {
+    this.push(record(this.id, KEYLOG, r.leg === 'upstream' ? 2 : 0, r.t, r.line));
   }
 
   events(events: TimelineEvent[]): void {

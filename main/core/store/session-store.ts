@@ -10,7 +10,7 @@ import type { Page, SessionSummary, TimelineEvent, WireChunk } from '../../../sh
 import { Journal } from './journal.js';
 import { type IndexChange, hasSessionFilter, matchesSession, paginate } from './query.js';
 import { type ChunkLoc, LOG_MAGIC, SessionLog } from './session-log.js';
-import { EventList, RecordBuffer, decodeRecords, wireChunks, type SessionRecords, type WireRecord } from './session-records.js';
+import { EventList, RecordBuffer, decodeRecords, wireChunks, type KeyLogRecord, type SessionRecords, type WireRecord } from './session-records.js';
 import { countEvent } from './session-summary.js';
 
 type Record = { op: 'end'; s: SessionSummary; locs: ChunkLoc[] } | { op: 'del'; ids: string[] };
@@ -127,6 +127,25 @@ export class SessionStore {
     this.schedule(l);
   }
 
+  /** TLS key material of a live session (SSLKEYLOGFILE line); never part of a view. */
+  appendKeyLog(id: string, r: KeyLogRecord): void {
+    const l = this.live.get(id);
+    if (!l) return;
+    l.buf.keyLog(r);
+    this.schedule(l);
+  }
+
+  /** The session's TLS key log lines, in order (for the key log export only). */
+  async keyLog(id: string): Promise<KeyLogRecord[]> {
+    const l = this.live.get(id);
+    if (l) {
+      this.write(l);
+      await l.written.catch(() => undefined);
+      return decodeRecords(await this.log.read(l.locs), 0, id).get(id)?.keyLog ?? [];
+    }
+    return (await this.records(id)).keyLog;
+  }
+
   /** The summary changed (counters, user, TLS): tell listeners; it is journalled at the end. */
   touch(s: SessionSummary): void {
     this.onChange({ type: 'updated', item: s });
@@ -229,7 +248,7 @@ export class SessionStore {
       return cached;
     }
     const buf = await this.log.read(this.locs.get(id) ?? []);
-    const r = decodeRecords(buf, 0, id).get(id) ?? { summary: null, wire: [], events: new EventList() };
+    const r = decodeRecords(buf, 0, id).get(id) ?? { summary: null, wire: [], events: new EventList(), keyLog: [] };
     this.cache.set(id, r);
     for (const key of this.cache.keys()) {
       if (this.cache.size <= CACHE_SESSIONS) break;

@@ -2,7 +2,10 @@ import type { SessionSummary, TimelineEvent } from '../../../shared/types.js';
 
 /** Keep a summary's counters in step with one timeline event (recording, and repair at startup). */
 export function countEvent(s: SessionSummary, e: TimelineEvent): void {
-  if (e.kind === 'exchange') s.exchanges++;
+  if (e.kind === 'exchange') {
+    s.exchanges++;
+    if (e.latencyUs !== null && e.latencyUs > (s.maxLatencyUs ?? 0)) s.maxLatencyUs = e.latencyUs;
+  }
   else if (e.kind === 'warning') s.warnings++;
   else if (e.kind === 'error') s.errors++;
   else if (e.kind === 'auth' && e.ok && e.user) s.user = e.user;

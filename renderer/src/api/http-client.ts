@@ -6,9 +6,9 @@ import { LiveSocket } from './live-socket';
 import type { Transport, TransportHooks } from './transport';
 
 export function createHttpTransport(origin: string, token: string | null): Transport {
-  const headers = (json: boolean): HeadersInit => {
+  const headers = (body: 'json' | 'bytes' | null): HeadersInit => {
     const h: Record<string, string> = { Accept: 'application/json' };
-    if (json) h['Content-Type'] = 'application/json';
+    if (body) h['Content-Type'] = body === 'json' ? 'application/json' : 'application/octet-stream';
     if (token) h.Authorization = `Bearer ${token}`;
     return h;
   };
@@ -17,7 +17,7 @@ export function createHttpTransport(origin: string, token: string | null): Trans
     const req = buildRequest(origin, method, params as object);
     let res: Response;
     try {
-      res = await fetch(req.url, { method: req.method, headers: headers(req.body !== undefined), body: req.body });
+      res = await fetch(req.url, { method: req.method, headers: headers(req.body === undefined ? null : req.upload ? 'bytes' : 'json'), body: req.body });
     } catch (err) {
       throw new ApiClientError(0, 'network', err instanceof Error ? err.message : String(err));
     }

@@ -5,7 +5,10 @@ import { routes, type ApiMethod } from '../../../shared/api';
 export interface HttpRequest {
   method: string;
   url: string;
-  body?: string;
+  /** JSON text, or the raw bytes of an upload route's `data`. */
+  body?: string | Uint8Array<ArrayBuffer>;
+  /** The body is raw bytes (an upload), not JSON. */
+  upload: boolean;
   binary: boolean;
 }
 
@@ -20,7 +23,11 @@ export function buildRequest(origin: string, method: ApiMethod, params: object):
   });
   const url = new URL(path, origin);
   const hasBody = route.method === 'POST' || route.method === 'PUT' || route.method === 'PATCH';
-  if (!hasBody) {
+  // An upload route streams `data` as the body; its other parameters travel in the query.
+  const upload = route.upload === true && rest.data instanceof Uint8Array;
+  const uploadBody = upload ? (rest.data as Uint8Array<ArrayBuffer>) : undefined;
+  if (upload) delete rest.data;
+  if (!hasBody || upload) {
     for (const [k, v] of Object.entries(rest)) {
       if (v === undefined || v === null || v === '') continue;
       url.searchParams.set(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
@@ -29,7 +36,8 @@ export function buildRequest(origin: string, method: ApiMethod, params: object):
   return {
     method: route.method,
     url: url.toString(),
-    body: hasBody ? JSON.stringify(rest) : undefined,
+    body: uploadBody ?? (hasBody ? JSON.stringify(rest) : undefined),
+    upload,
     binary: route.binary === true,
   };
 }

@@ -3,11 +3,12 @@ import type { ReactNode } from 'react';
 import { useConnection } from '../api';
 import { useAppData } from '../state/app-data';
 import { routeHref, type View } from '../state/route';
-import { MailIcon, MoonIcon, SessionsIcon, SettingsIcon, SunIcon } from './Icons';
+import { MailIcon, MoonIcon, ProxyIcon, SessionsIcon, SettingsIcon, SunIcon } from './Icons';
 
 const ITEMS: Array<{ view: View; label: string; icon: () => ReactNode }> = [
   { view: 'messages', label: 'Messages', icon: () => <MailIcon size={18} /> },
   { view: 'sessions', label: 'Sessions', icon: () => <SessionsIcon size={18} /> },
+  { view: 'proxy', label: 'Proxy', icon: () => <ProxyIcon size={18} /> },
   { view: 'settings', label: 'Settings', icon: () => <SettingsIcon size={18} /> },
 ];
 

@@ -70,22 +70,25 @@ export class TextLineBuilder {
 
 const hex2 = (b: number) => b.toString(16).padStart(2, '0');
 
-/** Hex dump lines: offset, 16 bytes in hex, and the printable ASCII column. */
+/** One hex dump row: offset, 16 bytes in hex, and the printable ASCII column. */
+export function hexRow(row: Uint8Array, offset: number): string {
+  let hex = '';
+  let ascii = '';
+  for (let j = 0; j < 16; j++) {
+    hex += j < row.length ? hex2(row[j]!) + ' ' : '   ';
+    if (j === 7) hex += ' ';
+    if (j < row.length) ascii += row[j]! >= 0x20 && row[j]! < 0x7f ? String.fromCharCode(row[j]!) : '.';
+  }
+  return `${offset.toString(16).padStart(8, '0')}  ${hex} ${ascii}`;
+}
+
+/** Hex dump lines of a chunk list, each row at its offset in its direction's stream. */
 export function hexLines(chunks: readonly WireChunk[]): WireLine[] {
   const out: WireLine[] = [];
   for (const c of chunks) {
     const bytes = base64ToBytes(c.data);
     for (let i = 0; i < bytes.length; i += 16) {
-      const row = bytes.subarray(i, i + 16);
-      let hex = '';
-      let ascii = '';
-      for (let j = 0; j < 16; j++) {
-        hex += j < row.length ? hex2(row[j]!) + ' ' : '   ';
-        if (j === 7) hex += ' ';
-        if (j < row.length) ascii += row[j]! >= 0x20 && row[j]! < 0x7f ? String.fromCharCode(row[j]!) : '.';
-      }
-      const off = (c.offset + i).toString(16).padStart(8, '0');
-      out.push({ direction: c.direction, leg: c.leg, tls: c.tls, chunk: c.index, t: c.t, text: `${off}  ${hex} ${ascii}`, eol: '', offset: c.offset + i });
+      out.push({ direction: c.direction, leg: c.leg, tls: c.tls, chunk: c.index, t: c.t, text: hexRow(bytes.subarray(i, i + 16), c.offset + i), eol: '', offset: c.offset + i });
     }
   }
   return out;

@@ -1,7 +1,7 @@
 // Hash routes (#/messages/<id>/<tab>): they work from file:// in Electron and keep ?token=.
 import { useSyncExternalStore } from 'react';
 
-export type View = 'messages' | 'sessions' | 'settings';
+export type View = 'messages' | 'sessions' | 'proxy' | 'settings';
 
 export interface Route {
   view: View;
@@ -9,7 +9,7 @@ export interface Route {
   tab: string | null;
 }
 
-const VIEWS: readonly View[] = ['messages', 'sessions', 'settings'];
+const VIEWS: readonly View[] = ['messages', 'sessions', 'proxy', 'settings'];
 
 export function parseHash(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(safeDecode);

@@ -1,4 +1,4 @@
-// Global keys: "/" focuses the search box of the current view, g m / g s / g , switch views.
+// Global keys: "/" focuses the search box of the current view, g m / g s / g p / g , switch views.
 import { useEffect } from 'react';
 import { navigate } from './route';
 
@@ -26,6 +26,7 @@ export function useShortcuts(): void {
       pendingG = 0;
       if (e.key === 'm') navigate('messages');
       else if (e.key === 's') navigate('sessions');
+      else if (e.key === 'p') navigate('proxy');
       else if (e.key === ',') navigate('settings');
     };
     window.addEventListener('keydown', onKey);

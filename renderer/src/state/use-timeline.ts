@@ -6,6 +6,7 @@ import { useApi, useConnection, useLiveEvents } from '../api';
 import { TIMELINE_PAGE, TimelinePages } from './timeline-pages';
 
 export interface TimelineState {
+  id: string;
   session: SessionSummary | null;
   pages: TimelinePages;
   /** Bumps whenever pages change, so rows re-render. */
@@ -112,5 +113,5 @@ export function useTimeline(id: string): TimelineState {
   });
 
   const reload = useCallback(() => setNonce((n) => n + 1), []);
-  return { session, pages, version, error, loading, ensure, reload };
+  return { id, session, pages, version, error, loading, ensure, reload };
 }

@@ -43,6 +43,8 @@ const LITERAL_AT_END = /~?\{(\d{1,20})(\+?)\}$/;
 const VALID_COMMAND = /^[^\x00-\x20\x7f(){%*"\\+]+ [A-Za-z]+(?: |$)/;
 
 export class ImapDissector implements Dissector {
+  /** Whether the server has spoken on this leg yet (its first response is the greeting). */
+  private sawResponse = false;
   private client = new LineReader(LINE_LIMIT);
   private server = new LineReader(LINE_LIMIT);
   private mode: ClientMode = 'command';
@@ -216,9 +218,11 @@ export class ImapDissector implements Dissector {
       // responses (CAPABILITY, 3 EXISTS, 1 FETCH …) are "*" with the rest as text.
       const m = /^\* (OK|NO|BAD|BYE|PREAUTH)\b ?(.*)$/is.exec(text);
       const line: ReplyLine = m ? { code: m[1]!.toUpperCase(), enhanced: null, text: m[2] ?? '' } : { code: '*', enhanced: null, text: text.slice(2) };
+      const first = !this.sawResponse;
+      this.sawResponse = true;
       if (!p) {
         // The greeting, or a BYE nothing asked for.
-        this.out.push({ kind: 'exchange', t, leg: this.leg, command: null, replies: [{ t, lines: [line], status: statusOf(line.code) }], latencyUs: null });
+        this.out.push({ kind: 'exchange', t, leg: this.leg, command: null, replies: [{ t, lines: [line], status: statusOf(line.code) }], latencyUs: null, ...(first ? { greeting: true as const } : {}) });
         return;
       }
       // A line that was not a command gets an untagged BAD; that completes it (RFC 3501 §7.1.3).

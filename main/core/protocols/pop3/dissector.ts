@@ -170,11 +170,12 @@ export class Pop3Dissector implements Dissector {
 
   private onStatus(line: ReplyLine, t: Micros): void {
     const reply: Reply = { t, lines: [line], status: line.code === '???' ? 'permanent' : replyStatus(line) };
-    const p = this.greeted ? this.pending[0] : undefined;
+    const first = !this.greeted;
+    const p = first ? undefined : this.pending[0];
     this.greeted = true;
     if (!p) {
       // The greeting, or a response nothing asked for (an -ERR on idle timeout).
-      this.out.push({ kind: 'exchange', t, leg: this.leg, command: null, replies: [reply], latencyUs: null });
+      this.out.push({ kind: 'exchange', t, leg: this.leg, command: null, replies: [reply], latencyUs: null, ...(first ? { greeting: true as const } : {}) });
       return;
     }
     p.replies.push(reply);

@@ -29,6 +29,8 @@ type ClientMode = 'command' | 'hold' | 'data' | 'bdat' | 'sasl' | 'tls-wait';
 const LINE_LIMIT = 64 * 1024;
 
 export class SmtpDissector implements Dissector {
+  /** Whether the server has spoken on this leg yet (its first reply is the greeting). */
+  private sawReply = false;
   private client = new LineReader(LINE_LIMIT);
   private server = new LineReader(LINE_LIMIT);
   private replies = new ReplyAssembler();
@@ -183,9 +185,11 @@ export class SmtpDissector implements Dissector {
 
   private onReply(reply: Reply, t: Micros): void {
     const p = this.pending[0];
+    const first = !this.sawReply;
+    this.sawReply = true;
     if (!p) {
       // A greeting, or a reply nothing asked for (a 421 on timeout).
-      this.out.push({ kind: 'exchange', t: reply.t, leg: this.leg, command: null, replies: [reply], latencyUs: null });
+      this.out.push({ kind: 'exchange', t: reply.t, leg: this.leg, command: null, replies: [reply], latencyUs: null, ...(first ? { greeting: true as const } : {}) });
       return;
     }
     p.replies.push(reply);

@@ -12,7 +12,8 @@
 // the upstream replies ahead of them. Messages are captured as they pass (DATA and BDAT).
 import type { TlsMode } from '../../../../shared/types.js';
 import { LineReader } from '../line-reader.js';
-import { type Codec, type CodecCommand, type CodecEvent, ascii } from '../types.js';
+import { ProxyCodec } from '../proxy-codec.js';
+import { type CodecCommand, ascii } from '../types.js';
 import { parseReplyLine } from './reply.js';
 import { offers, rewriteEhlo } from './proxy-ehlo.js';
 import { MessageTap } from './proxy-capture.js';
@@ -38,75 +39,52 @@ interface Pending {
 /** Lines longer than this are passed through raw: no command is that long (RFC 5321 §4.5.3.1.4). */
 const MAX_LINE = 65536;
 
-export class SmtpProxy implements Codec {
-  private phase: 'connecting' | 'relay' | 'done' = 'connecting';
+export class SmtpProxy extends ProxyCodec {
   private client: 'command' | 'data' | 'bdat' | 'hold' = 'command';
-  private clientBuf: Buffer = Buffer.alloc(0);
   private readonly upstream = new LineReader(MAX_LINE);
   private replyRaw: Buffer[] = [];
   private replyText: string[] = [];
   private readonly pending: Pending[] = [];
-  private greeted = false;
-  private clientIsTls: boolean;
-  private upstreamIsTls = false;
   private heldHello: Buffer | null = null;
   private sasl = false;
   private bdatLeft = 0;
-  private awaitingClientTls = false;
   private readonly tap = new MessageTap();
+  protected readonly injectionRule = 'STARTTLS (RFC 3207 §4.2)';
 
   constructor(private readonly cfg: SmtpProxyConfig) {
-    this.clientIsTls = cfg.clientTls === 'implicit';
+    super(cfg);
     this.tap.reset(this.clientIsTls);
   }
 
-  start(): CodecCommand[] {
-    return [{ type: 'open-upstream' }];
+  protected onClientTls(): CodecCommand[] {
+    this.tap.reset(this.clientIsTls);
+    this.client = 'command';
+    return this.pumpClient();
   }
 
-  handle(e: CodecEvent): CodecCommand[] {
-    if (this.phase === 'done') return [];
-    switch (e.type) {
-      case 'connected':
-        this.phase = 'relay';
-        this.upstreamIsTls = this.cfg.upstreamTls === 'implicit';
-        return this.pumpClient();
-      case 'connect-failed':
-        return this.fail(`upstream unavailable: ${e.error}`);
-      case 'data':
-        return e.side === 'client' ? this.onClientData(Buffer.from(e.bytes)) : this.onUpstreamData(e.bytes);
-      case 'tls-ready':
-        if (e.side === 'client') {
-          this.clientIsTls = true;
-          this.awaitingClientTls = false;
-          this.tap.reset(this.clientIsTls);
-          this.client = 'command';
-          return this.pumpClient();
-        }
-        this.upstreamIsTls = true;
-        this.pending.push({ verb: 'EHLO' });
-        return [{ type: 'send', side: 'server', bytes: this.heldHello! }];
-      case 'tls-failed':
-        return e.side === 'client' ? this.closeBoth() : this.fail(`upstream TLS failed: ${e.error}`);
-      case 'closed':
-        return this.onClosed(e.side);
-      case 'timeout':
-        // A client kept waiting for a greeting is waiting on the upstream, not idle itself.
-        if (e.side === 'server' || !this.greeted) return this.fail('upstream timed out');
-        return [...this.reply(421, '4.4.2', `${this.cfg.hostname} idle timeout, closing`), ...this.closeBoth()];
-      default:
-        return [];
-    }
+  protected onUpstreamTls(): CodecCommand[] {
+    this.pending.push({ verb: 'EHLO' });
+    return [this.toServer(this.heldHello!)];
   }
 
-  private onClientData(bytes: Buffer): CodecCommand[] {
-    if (this.awaitingClientTls) return this.injection('client', bytes.length);
-    this.clientBuf = this.clientBuf.length ? Buffer.concat([this.clientBuf, bytes]) : bytes;
-    return this.phase === 'relay' ? this.pumpClient() : [];
+  protected failLine(why: string): Uint8Array {
+    return ascii(`421 4.4.1 ${this.cfg.hostname} ${why}\r\n`); // RFC 5321 §4.2.3, §3.8
+  }
+
+  protected injectionLine(): Uint8Array {
+    return ascii('554 5.5.1 Error: plaintext pipelined after STARTTLS is refused\r\n');
+  }
+
+  protected idleLine(): Uint8Array {
+    return ascii(`421 4.4.2 ${this.cfg.hostname} idle timeout, closing\r\n`);
+  }
+
+  protected upstreamRest(): Buffer {
+    return Buffer.concat([...this.replyRaw, this.upstream.drain()]);
   }
 
   /** Frame the client's bytes and forward them, stopping where a reply decides what comes next. */
-  private pumpClient(): CodecCommand[] {
+  protected pumpClient(): CodecCommand[] {
     const out: CodecCommand[] = [];
     const forward = (b: Buffer): void => void out.push({ type: 'send', side: 'server', bytes: b });
     for (let guard = 0; this.clientBuf.length && guard < 1_000_000 && this.phase === 'relay'; guard++) {
@@ -212,7 +190,7 @@ export class SmtpProxy implements Codec {
     return out;
   }
 
-  private onUpstreamData(bytes: Uint8Array): CodecCommand[] {
+  protected onUpstreamData(bytes: Uint8Array): CodecCommand[] {
     this.upstream.push(bytes);
     const out: CodecCommand[] = [];
     for (let line = this.upstream.next(); line && this.phase !== 'done'; line = this.upstream.next()) {
@@ -249,7 +227,7 @@ export class SmtpProxy implements Codec {
       return [{ type: 'start-tls', side: 'server', role: 'client' }];
     }
     if (p.verb === 'EHLO') {
-      out.push(toClient(rewriteEhlo(raw, this.cfg.clientTls === 'starttls' && !this.clientIsTls)));
+      out.push(toClient(rewriteEhlo(raw, this.clientCanUpgrade)));
       if (this.heldHello) {
         this.heldHello = null;
         this.client = 'command';
@@ -267,46 +245,6 @@ export class SmtpProxy implements Codec {
     }
     out.push(...this.flushLocal());
     if (this.client === 'command' || this.client === 'data') out.push(...this.pumpClient());
-    return out;
-  }
-
-  /** Plaintext behind STARTTLS (RFC 3207 §4.2; CVE-2011-0411): refused, flagged, closed. */
-  private injection(leg: 'client' | 'upstream', n: number): CodecCommand[] {
-    const text = `${n} bytes of plaintext pipelined after STARTTLS on the ${leg} leg: refused (RFC 3207 §4.2, CVE-2011-0411 class)`;
-    const out: CodecCommand[] = [{ type: 'record', event: { kind: 'error', t: Date.now() * 1000, code: 'starttls-injection', text, leg } }];
-    this.clientBuf = Buffer.alloc(0);
-    if (!this.awaitingClientTls || leg === 'upstream') out.push(...this.reply(554, '5.5.1', 'Error: plaintext pipelined after STARTTLS is refused'));
-    return [...out, ...this.closeBoth()];
-  }
-
-  /** The upstream failed: the client gets 421 (RFC 5321 §4.2.3) and both legs close. */
-  private fail(why: string): CodecCommand[] {
-    if (this.phase === 'done') return [];
-    return [...this.reply(421, '4.4.1', `${this.cfg.hostname} ${why}`), ...this.closeBoth()];
-  }
-
-  private reply(code: number, enhanced: string, text: string): CodecCommand[] {
-    return [{ type: 'send', side: 'client', bytes: ascii(`${code} ${enhanced} ${text.replace(/[\r\n]+/g, ' ')}\r\n`) }];
-  }
-
-  private closeBoth(): CodecCommand[] {
-    this.phase = 'done';
-    return [{ type: 'close', side: 'client' }, { type: 'close', side: 'server' }];
-  }
-
-  /** One side closed: pass on what it sent, then half-close the other side (after mitmproxy). */
-  private onClosed(side: 'client' | 'server'): CodecCommand[] {
-    const out: CodecCommand[] = [];
-    if (side === 'client') {
-      if (this.phase === 'relay' && this.clientBuf.length && !this.awaitingClientTls) out.push({ type: 'send', side: 'server', bytes: this.clientBuf });
-      this.clientBuf = Buffer.alloc(0);
-      out.push({ type: 'close', side: 'server' });
-    } else {
-      const rest = Buffer.concat([...this.replyRaw, this.upstream.drain()]);
-      if (rest.length) out.push({ type: 'send', side: 'client', bytes: rest });
-      if (!this.greeted) return [...out, ...this.fail('upstream closed the connection before its greeting')];
-      out.push({ type: 'close', side: 'client' });
-    }
     return out;
   }
 }

@@ -8,11 +8,14 @@ import { MESSAGE_ROW_HEIGHT, MessageRow } from './MessageRow';
 export interface MessageListProps {
   items: MessageSummary[];
   selectedId: string | null;
-  onOpen: (id: string) => void;
+  /** Ctrl/⌘-clicked messages (for export). */
+  checked?: ReadonlySet<string>;
+  /** toggle: the click had Ctrl or ⌘ held. */
+  onOpen: (id: string, toggle?: boolean) => void;
   onNeedMore: () => void;
 }
 
-export function MessageList({ items, selectedId, onOpen, onNeedMore }: MessageListProps) {
+export function MessageList({ items, selectedId, checked, onOpen, onNeedMore }: MessageListProps) {
   const list = useRef<VirtualListHandle>(null);
   const onKeyDown = useListCursor(items, selectedId, onOpen, list);
 
@@ -34,7 +37,7 @@ export function MessageList({ items, selectedId, onOpen, onNeedMore }: MessageLi
       onKeyDown={onKeyDown}
       renderRow={(i, top) => {
         const m = items[i]!;
-        return <MessageRow key={m.id} m={m} top={top} selected={m.id === selectedId} onOpen={onOpen} />;
+        return <MessageRow key={m.id} m={m} top={top} selected={m.id === selectedId} checked={checked?.has(m.id)} onOpen={onOpen} />;
       }}
     />
   );

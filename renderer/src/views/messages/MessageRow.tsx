@@ -5,18 +5,19 @@ import { formatBytes, formatListTime, shortAddress } from '../../lib/format';
 
 export const MESSAGE_ROW_HEIGHT = 54;
 
-export function MessageRow({ m, selected, top, onOpen }: { m: MessageSummary; selected: boolean; top: number; onOpen: (id: string) => void }) {
+export function MessageRow({ m, selected, checked, top, onOpen }: { m: MessageSummary; selected: boolean; checked?: boolean; top: number; onOpen: (id: string, toggle?: boolean) => void }) {
   const to = m.to.length ? m.to.map(shortAddress).join(', ') : m.envelope.rcptTo.join(', ');
   const from = shortAddress(m.from) || m.envelope.mailFrom || '(no sender)';
   return (
     <div
-      className={`mrow${selected ? ' selected' : ''}${m.read ? '' : ' unread'}`}
+      className={`mrow${selected ? ' selected' : ''}${checked ? ' checked' : ''}${m.read ? '' : ' unread'}`}
       style={{ transform: `translateY(${top}px)`, height: MESSAGE_ROW_HEIGHT }}
       role="listitem"
       aria-selected={selected}
       data-testid="message-row"
       data-id={m.id}
-      onClick={() => onOpen(m.id)}
+      data-checked={checked ? 'true' : undefined}
+      onClick={(e) => onOpen(m.id, e.ctrlKey || e.metaKey)}
     >
       <div className="mrow-line">
         <span className="dot" title={m.read ? 'Read' : 'Unread'} aria-label={m.read ? undefined : 'unread'} />

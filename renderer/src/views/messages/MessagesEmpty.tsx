@@ -1,11 +1,12 @@
 // The first thing a new user sees: where to point their app, with copyable snippets that use
 // the real SMTP port from server.info.
+import type { ReactNode } from 'react';
 import { CopySnippet } from '../../components/CopySnippet';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { MailIcon } from '../../components/Icons';
 import { smtpHost, smtpPort, useAppData } from '../../state/app-data';
 
-export function MessagesEmpty() {
+export function MessagesEmpty({ importer }: { importer?: ReactNode }) {
   const { info, infoError, settings, reload } = useAppData();
   const port = smtpPort(info);
   const host = smtpHost(info);
@@ -28,6 +29,7 @@ export function MessagesEmpty() {
       </p>
       {creds.length === 0 ? <p className="muted">Any user name and password are accepted; TLS is not required.</p> : <p className="muted">AUTH is checked against the credentials in Settings.</p>}
       <ErrorBanner error={infoError} onRetry={reload} compact />
+      {importer}
       <div className="snippets">
         <CopySnippet title="swaks" text={swaks} />
         <CopySnippet title="curl" text={curl} />

@@ -1,11 +1,12 @@
 // The summary card above a session's timeline.
+import type { ReactNode } from 'react';
 import type { SessionSummary } from '../../../../shared/types';
 import { ProtocolBadge, RoleBadge } from '../../components/Badges';
 import { LockIcon } from '../../components/Icons';
 import { formatBytes, formatDateTime, formatDuration, formatEndpoint, microsToDate } from '../../lib/format';
 import { routeHref } from '../../state/route';
 
-export function SessionHeader({ s }: { s: SessionSummary }) {
+export function SessionHeader({ s, actions }: { s: SessionSummary; actions?: ReactNode }) {
   const duration = (s.endedAt ?? Date.now() * 1000) - s.startedAt;
   return (
     <header className="session-header" data-testid="session-header">
@@ -29,6 +30,15 @@ export function SessionHeader({ s }: { s: SessionSummary }) {
           <span className="chip">plain</span>
         )}
         {s.endedAt === null ? <span className="live-pill">live</span> : null}
+        {s.replayOf ? (
+          <span className="chip replay-of" data-testid="replay-of">
+            replay of{' '}
+            <a href={routeHref('sessions', s.replayOf)} className="mono">
+              {s.replayOf.slice(0, 12)}
+            </a>
+          </span>
+        ) : null}
+        {actions}
       </div>
       <div className="sh-stats">
         <span>
@@ -43,6 +53,11 @@ export function SessionHeader({ s }: { s: SessionSummary }) {
         <span>
           <span className="muted">exchanges</span> {s.exchanges.toLocaleString('en')}
         </span>
+        {s.maxLatencyUs ? (
+          <span title="The slowest exchange: command to final reply">
+            <span className="muted">slowest</span> {formatDuration(s.maxLatencyUs)}
+          </span>
+        ) : null}
         <span>
           <span className="muted">in/out</span> {formatBytes(s.bytesIn)} / {formatBytes(s.bytesOut)}
         </span>

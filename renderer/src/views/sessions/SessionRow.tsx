@@ -34,6 +34,11 @@ export function SessionRow({ s, selected, top, onOpen }: { s: SessionSummary; se
         ) : null}
         {s.user ? <span className="srow-user">{s.user}</span> : null}
         <span className="muted">{s.exchanges.toLocaleString('en')} exch</span>
+        {s.maxLatencyUs ? (
+          <span className="muted" title="The slowest exchange: command to final reply" data-testid="session-max-latency">
+            max {formatDuration(s.maxLatencyUs)}
+          </span>
+        ) : null}
         {s.messageIds.length ? (
           <span className="muted" title="Messages">
             <MailIcon size={12} /> {s.messageIds.length}

@@ -12,6 +12,7 @@ import { useListCursor } from '../../components/use-list-cursor';
 import { plural } from '../../lib/format';
 import { navigate } from '../../state/route';
 import { useSessions } from '../../state/use-sessions';
+import { ImportSessionButton } from './ImportSessionButton';
 import { SessionDetailView } from './SessionDetailView';
 import { SESSION_ROW_HEIGHT, SessionRow } from './SessionRow';
 
@@ -40,6 +41,7 @@ export function SessionsView({ id, tab }: { id: string | null; tab: string | nul
       <section className="list-pane" aria-label="Session list">
         <div className="toolbar">
           <SearchBox value={q} onChange={setQ} placeholder="Search client, user, id" />
+          <ImportSessionButton onImported={list.reload} onError={setActionError} />
           <ConfirmButton onConfirm={clearAll} confirmLabel="Clear all?" label="Clear all sessions" className="small" testId="clear-sessions">
             <TrashIcon size={14} />
           </ConfirmButton>

@@ -5,6 +5,7 @@ import { ReplyCode, codeClass } from '../../components/Badges';
 import { formatBytes, formatDuration } from '../../lib/format';
 import { routeHref } from '../../state/route';
 import { LatencyBar } from './LatencyBar';
+import { PayloadDetail } from './PayloadDetail';
 import { finalReply } from './timeline-model';
 
 export function ExchangeSummary({ e, maxLatency, showLeg }: { e: ExchangeEvent; maxLatency: number; showLeg: boolean }) {
@@ -63,7 +64,7 @@ function PayloadChip({ e }: { e: ExchangeEvent }) {
   );
 }
 
-export function ExchangeDetail({ e }: { e: ExchangeEvent }) {
+export function ExchangeDetail({ e, sessionId, messageId }: { e: ExchangeEvent; sessionId: string; messageId: string | undefined }) {
   return (
     <>
       {e.command ? (
@@ -81,27 +82,19 @@ export function ExchangeDetail({ e }: { e: ExchangeEvent }) {
           </div>
         )),
       )}
-      {e.payload ? (
-        <div className="d-line muted">
-          payload: {e.payload.kind} {e.payload.direction} {formatBytes(e.payload.length)} at byte {e.payload.offset}
-          {e.payload.messageId ? (
-            <>
-              {' · '}
-              <a href={routeHref('messages', e.payload.messageId)}>open the message</a>
-            </>
-          ) : null}
-        </div>
-      ) : null}
       <div className="d-line muted">
         seq {e.seq} · leg {e.leg} · latency {formatDuration(e.latencyUs)} · {e.replies.length} repl{e.replies.length === 1 ? 'y' : 'ies'}
         {e.incomplete ? ' · incomplete' : ''}
       </div>
+      {e.payload ? <PayloadDetail e={e} sessionId={sessionId} messageId={messageId} /> : null}
     </>
   );
 }
 
 /** A reply nobody asked for that opens the dialogue: SMTP 220, POP3 +OK, IMAP OK/PREAUTH. */
 function isGreeting(e: ExchangeEvent): boolean {
+  if (e.greeting) return true;
+  // Sessions recorded before dissectors marked greetings: the first events of a sink session.
   const code = e.replies[0]?.lines[0]?.code.toUpperCase() ?? '';
   return e.seq <= 2 && ['220', '+OK', 'OK', 'PREAUTH'].includes(code);
 }

@@ -1,9 +1,10 @@
 // Marker rows: connect, TLS, auth, warnings and errors, message captured, close.
-import { useState } from 'react';
 import type { TimelineEvent } from '../../../../shared/types';
-import { AlertIcon, EyeIcon, LinkIcon, LockIcon, MailIcon } from '../../components/Icons';
+import { AlertIcon, LinkIcon, LockIcon, MailIcon } from '../../components/Icons';
 import { formatBytes, formatEndpoint } from '../../lib/format';
 import { routeHref } from '../../state/route';
+import { AuthText } from './AuthSecretReveal';
+import { TlsDetail } from './TlsDetail';
 
 type Marker = Exclude<TimelineEvent, { kind: 'exchange' }>;
 
@@ -11,7 +12,7 @@ function Leg({ leg, show }: { leg: 'client' | 'upstream' | undefined; show: bool
   return show && leg ? <span className={`leg leg-${leg}`}>{leg === 'client' ? 'C' : 'U'}</span> : null;
 }
 
-export function MarkerSummary({ e, showLeg }: { e: Marker; showLeg: boolean }) {
+export function MarkerSummary({ e, showLeg, sessionId }: { e: Marker; showLeg: boolean; sessionId: string }) {
   const leg = 'leg' in e ? e.leg : e.kind === 'tls' ? e.info.leg : undefined;
   return (
     <>
@@ -20,7 +21,7 @@ export function MarkerSummary({ e, showLeg }: { e: Marker; showLeg: boolean }) {
         <MarkerIcon e={e} />
       </span>
       <span className="t-marker">
-        <MarkerText e={e} />
+        <MarkerText e={e} sessionId={sessionId} />
       </span>
     </>
   );
@@ -43,7 +44,7 @@ function MarkerIcon({ e }: { e: Marker }) {
   }
 }
 
-function MarkerText({ e }: { e: Marker }) {
+function MarkerText({ e, sessionId }: { e: Marker; sessionId: string }) {
   switch (e.kind) {
     case 'connect':
       return (
@@ -60,7 +61,7 @@ function MarkerText({ e }: { e: Marker }) {
         </span>
       );
     case 'auth':
-      return <AuthText e={e} />;
+      return <AuthText e={e} sessionId={sessionId} />;
     case 'warning':
     case 'error':
       return (
@@ -87,56 +88,8 @@ function MarkerText({ e }: { e: Marker }) {
   }
 }
 
-function AuthText({ e }: { e: Extract<Marker, { kind: 'auth' }> }) {
-  const [reveal, setReveal] = useState(false);
-  const outcome = e.ok === null ? <span className="muted">pending</span> : e.ok ? <span className="st-ok">accepted</span> : <span className="st-err">rejected</span>;
-  return (
-    <span>
-      <b>AUTH</b> {e.mechanism} <span className="muted">user</span> <span className="mono">{e.user ?? '?'}</span>
-      {e.secretMasked !== null ? (
-        <>
-          {' '}
-          <span className="muted">secret</span> <span className="mono secret" data-testid="auth-secret">{reveal ? e.secretMasked : '••••••'}</span>
-          <button
-            type="button"
-            className="btn ghost tiny"
-            title={reveal ? 'Hide' : 'Reveal (as masked by the recorder)'}
-            onClick={(ev) => {
-              ev.stopPropagation();
-              setReveal((r) => !r);
-            }}
-          >
-            <EyeIcon size={11} />
-          </button>
-        </>
-      ) : null}{' '}
-      · {outcome}
-    </span>
-  );
-}
-
 export function MarkerDetail({ e }: { e: Marker }) {
-  if (e.kind === 'tls') {
-    const i = e.info;
-    const rows: Array<[string, string]> = [
-      ['leg', i.leg],
-      ['version', i.version ?? '–'],
-      ['cipher', i.cipher ?? '–'],
-      ['SNI', i.sni ?? '–'],
-      ['ALPN', i.alpn ?? '–'],
-      ['certificate', i.certificateSubject ?? '–'],
-      ['verified', i.verified === undefined ? 'n/a (client leg)' : i.verified ? 'yes' : `no${i.verifyError ? ` (${i.verifyError})` : ''}`],
-    ];
-    return (
-      <>
-        {rows.map(([k, v]) => (
-          <div key={k} className="d-line">
-            <span className="d-key">{k}</span> {v}
-          </div>
-        ))}
-      </>
-    );
-  }
+  if (e.kind === 'tls') return <TlsDetail i={e.info} />;
   if (e.kind === 'warning' || e.kind === 'error') {
     return (
       <div className="d-wrap">

@@ -10,11 +10,14 @@ import { TIMELINE_ROW_HEIGHT, isExpandable } from './timeline-model';
 
 export interface TimelineRowProps {
   index: number;
+  sessionId: string;
   event: TimelineEvent | undefined;
   top: number;
   height: number;
   selected: boolean;
   expanded: boolean;
+  /** For an expanded exchange with a payload: the message it became, if any. */
+  messageId: string | undefined;
   absolute: boolean;
   startedAt: number;
   maxLatency: number;
@@ -72,11 +75,11 @@ export const TimelineRow = memo(function TimelineRow(p: TimelineRowProps) {
         {e.kind === 'exchange' ? (
           <ExchangeSummary e={e} maxLatency={p.maxLatency} showLeg={p.showLeg} />
         ) : (
-          <MarkerSummary e={e} showLeg={p.showLeg} />
+          <MarkerSummary e={e} showLeg={p.showLeg} sessionId={p.sessionId} />
         )}
       </div>
       {p.expanded ? (
-        <div className="trow-detail mono">{e.kind === 'exchange' ? <ExchangeDetail e={e} /> : <MarkerDetail e={e} />}</div>
+        <div className="trow-detail mono">{e.kind === 'exchange' ? <ExchangeDetail e={e} sessionId={p.sessionId} messageId={p.messageId} /> : <MarkerDetail e={e} />}</div>
       ) : null}
     </div>
   );

@@ -6,7 +6,7 @@ import { nextIndex } from '../../components/list-keys';
 import type { TimelineState } from '../../state/use-timeline';
 import { plural } from '../../lib/format';
 import { TimelineRow } from './TimelineRow';
-import { TIMELINE_ROW_HEIGHT, detailHeight, isExpandable } from './timeline-model';
+import { TIMELINE_ROW_HEIGHT, detailHeight, isExpandable, producedMessageId } from './timeline-model';
 
 const TIME_KEY = 'mailtap.timeline.absolute';
 
@@ -106,14 +106,16 @@ export function TimelineView({ tl }: { tl: TimelineState }) {
           <TimelineRow
             key={i}
             index={i}
+            sessionId={tl.id}
             event={pages.get(i)}
             top={top}
             height={height}
             selected={i === selected}
             expanded={expanded.has(i)}
+            messageId={expanded.has(i) ? producedMessageId((n) => pages.get(n), i) : undefined}
             absolute={absolute}
             startedAt={session?.startedAt ?? 0}
-            maxLatency={pages.maxLatency}
+            maxLatency={Math.max(pages.maxLatency, session?.maxLatencyUs ?? 0)}
             showLeg={session?.role === 'proxy'}
             onSelect={select}
             onToggle={toggle}

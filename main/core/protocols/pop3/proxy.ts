@@ -1,0 +1,241 @@
+// The POP3 relay codec: sits between a client (side 'client') and an upstream server (side
+// 'server'), forwards every byte in order, and steps in only where the legs differ:
+//
+// - STLS from the client is answered by the proxy (RFC 2595 §4), never forwarded;
+// - towards a STARTTLS upstream the proxy sends STLS itself right after the greeting, and the
+//   client gets the greeting once the upstream leg is encrypted, so nothing (USER, PASS) ever
+//   crosses that leg in plaintext;
+// - CAPA lists STLS to the client exactly when the client leg can upgrade (RFC 2449 §6.0);
+// - plaintext pipelined behind STLS, on either leg, is refused and flagged (RFC 2595 §4,
+//   CVE-2011-0411); a failing upstream gives the client -ERR [SYS/TEMP] (RFC 3206 §4).
+//
+// Responses pair with commands in order (RFC 1939 §3; RFC 2449 §6.6 PIPELINING), so a reply
+// the proxy makes waits for the upstream replies ahead of it. Multi-line bodies end at a lone
+// "." line (RFC 1939 §3, byte-stuffed); a message fetched whole (RETR, or a TOP that asked for
+// more lines than the body has, as fetchmail's does) is caught into the store.
+import { ProxyCodec, type ProxyTlsModes } from '../proxy-codec.js';
+import { FetchCapture } from '../proxy-fetch-capture.js';
+import { RawLines, type RawLine } from '../proxy-lines.js';
+import { type CodecCommand, ascii } from '../types.js';
+import { isMultiline } from './dissector.js';
+
+export type Pop3ProxyConfig = ProxyTlsModes;
+
+interface Pending {
+  verb: string;
+  args: string;
+  /** The proxy's own STLS on the upstream leg: its answer is not forwarded. */
+  own?: 'stls';
+  /** A response the proxy makes itself, sent when every response before it went out. */
+  local?: Uint8Array;
+  /** Runs when the local response goes out. */
+  then?: () => CodecCommand[];
+}
+
+/** Longer lines are relayed in pieces: RFC 2449 §4 caps responses at 512 octets. */
+const MAX_LINE = 65536;
+const TERMINATOR = ascii('.\r\n');
+
+export class Pop3Proxy extends ProxyCodec {
+  /** command: lines are commands; sasl: the next line answers an AUTH challenge; hold: wait. */
+  private client: 'command' | 'sasl' | 'hold' = 'command';
+  private readonly upstream = new RawLines(MAX_LINE);
+  private readonly pending: Pending[] = [];
+  private upstreamGreeted = false;
+  private heldGreeting: Buffer | null = null;
+  /** The multi-line body being relayed; a CAPA listing is held to be rewritten. */
+  private body: { capa: Buffer[] | null } | null = null;
+  /** A TOP being read: the lines asked for, and the body lines seen after the header. */
+  private top: { asked: number; inBody: boolean; lines: number } | null = null;
+  private readonly capture = new FetchCapture();
+  protected readonly injectionRule = 'STLS (RFC 2595 §4)';
+
+  constructor(cfg: Pop3ProxyConfig) {
+    super(cfg);
+  }
+
+  protected failLine(why: string): Uint8Array {
+    return ascii(`-ERR [SYS/TEMP] ${why}\r\n`);
+  }
+
+  protected injectionLine(): Uint8Array {
+    return ascii('-ERR plaintext pipelined after STLS is refused\r\n');
+  }
+
+  /** RFC 1939 §3: an autologout timer closes the connection without a response. */
+  protected idleLine(): null {
+    return null;
+  }
+
+  protected upstreamRest(): Buffer {
+    return Buffer.concat([...(this.body?.capa ?? []), this.upstream.drain()]);
+  }
+
+  protected onClientTls(): CodecCommand[] {
+    this.client = 'command';
+    return this.pumpClient();
+  }
+
+  protected onUpstreamTls(): CodecCommand[] {
+    const g = this.heldGreeting!;
+    this.heldGreeting = null;
+    return this.greet(g);
+  }
+
+  private greet(raw: Buffer): CodecCommand[] {
+    this.greeted = true;
+    return [this.toClient(raw), ...this.pumpClient()];
+  }
+
+  protected pumpClient(): CodecCommand[] {
+    const out: CodecCommand[] = [];
+    for (let guard = 0; this.clientBuf.length && guard < 1_000_000; guard++) {
+      if (this.phase !== 'relay' || !this.greeted || this.client === 'hold') break;
+      const lf = this.clientBuf.indexOf(10);
+      if (lf < 0) {
+        if (this.clientBuf.length > MAX_LINE) {
+          out.push(this.toServer(this.clientBuf));
+          this.clientBuf = Buffer.alloc(0);
+        }
+        break;
+      }
+      const raw = this.clientBuf.subarray(0, lf + 1);
+      this.clientBuf = this.clientBuf.subarray(lf + 1);
+      if (this.client === 'sasl') {
+        // A SASL response line, not a command (RFC 5034 §4).
+        this.client = 'command';
+        out.push(this.toServer(raw));
+      } else out.push(...this.onCommand(raw));
+    }
+    return out;
+  }
+
+  private onCommand(raw: Buffer): CodecCommand[] {
+    const text = raw.toString('latin1').replace(/\r?\n$/, '');
+    const sp = text.indexOf(' ');
+    const verb = (sp < 0 ? text : text.slice(0, sp)).toUpperCase();
+    const args = sp < 0 ? '' : text.slice(sp + 1);
+    if (verb === 'STLS') return this.clientStls();
+    this.pending.push({ verb, args });
+    return [this.toServer(raw)];
+  }
+
+  /** STLS from the client: ours to answer (RFC 2595 §4), in turn with the responses ahead. */
+  private clientStls(): CodecCommand[] {
+    if (!this.clientCanUpgrade) {
+      const why = this.clientIsTls ? '-ERR TLS already active\r\n' : '-ERR STLS not available on this listener\r\n';
+      return this.queueLocal({ verb: 'STLS', args: '', local: ascii(why) });
+    }
+    if (this.clientBuf.length) return this.injection('client', this.clientBuf.length);
+    this.client = 'hold';
+    this.awaitingClientTls = true;
+    return this.queueLocal({
+      verb: 'STLS',
+      args: '',
+      local: ascii('+OK Begin TLS negotiation\r\n'),
+      then: () => [{ type: 'start-tls', side: 'client', role: 'server' }],
+    });
+  }
+
+  private queueLocal(p: Pending): CodecCommand[] {
+    this.pending.push(p);
+    return this.flushLocal();
+  }
+
+  private flushLocal(): CodecCommand[] {
+    const out: CodecCommand[] = [];
+    while (this.pending[0]?.local) {
+      const p = this.pending.shift()!;
+      out.push(this.toClient(p.local!), ...(p.then?.() ?? []));
+    }
+    return out;
+  }
+
+  protected onUpstreamData(bytes: Uint8Array): CodecCommand[] {
+    this.upstream.push(bytes);
+    const out: CodecCommand[] = [];
+    for (let line = this.upstream.next(); line && this.phase !== 'done'; line = this.upstream.next()) {
+      if (this.body) out.push(...this.onBodyLine(line));
+      else if (!line.atStart || !line.complete) out.push(this.toClient(line.raw)); // an overlong line: relayed as is
+      else out.push(...this.onStatus(line));
+    }
+    return out;
+  }
+
+  private onStatus(line: RawLine): CodecCommand[] {
+    const ok = /^\+OK\b/i.test(line.text);
+    if (!this.upstreamGreeted) {
+      this.upstreamGreeted = true;
+      if (this.modes.upstreamTls !== 'starttls' || this.upstreamIsTls) return this.greet(Buffer.from(line.raw));
+      if (!ok) return this.fail(`the upstream greeted with: ${line.text}`);
+      this.heldGreeting = Buffer.from(line.raw);
+      this.pending.unshift({ verb: 'STLS', args: '', own: 'stls' });
+      return [this.toServer(ascii('STLS\r\n'))];
+    }
+    const p = this.pending[0];
+    if (!p) return [this.toClient(line.raw)]; // unasked, such as -ERR before closing
+    if (p.own === 'stls') {
+      this.pending.shift();
+      if (!ok) return this.fail(`the upstream refused STLS: ${line.text}`);
+      if (this.upstream.buffered) return this.injection('upstream', this.upstream.buffered);
+      return [{ type: 'start-tls', side: 'server', role: 'client' }];
+    }
+    if (!ok && line.text.startsWith('+') && p.verb === 'AUTH') {
+      // A SASL challenge (RFC 5034 §4): the client answers with one line.
+      this.client = 'sasl';
+      return [this.toClient(line.raw), ...this.pumpClient()];
+    }
+    const multi = ok ? isMultiline(p.verb, p.args) : null;
+    if (multi) {
+      this.body = { capa: p.verb === 'CAPA' ? [Buffer.from(line.raw)] : null };
+      if (p.verb === 'RETR') this.capture.begin(`RETR ${p.args}`);
+      const top = p.verb === 'TOP' ? /^\S+\s+(\d{1,15})\s*$/.exec(p.args) : null;
+      if (top) {
+        this.top = { asked: Number(top[1]), inBody: false, lines: 0 };
+        this.capture.begin(`TOP ${p.args}`);
+      }
+      return this.body.capa ? [] : [this.toClient(line.raw)];
+    }
+    this.pending.shift();
+    return [this.toClient(line.raw), ...this.flushLocal(), ...this.pumpClient()];
+  }
+
+  private onBodyLine(line: RawLine): CodecCommand[] {
+    const b = this.body!;
+    if (line.atStart && line.complete && line.text === '.') {
+      this.body = null;
+      this.pending.shift();
+      const out = b.capa ? [this.toClient(rewriteCapa(b.capa, this.clientCanUpgrade))] : [this.toClient(line.raw)];
+      // RFC 1939 §7: asked for more body lines than there are, TOP sends the whole message.
+      const whole = !this.top || !this.top.inBody || this.top.lines < this.top.asked;
+      this.top = null;
+      if (whole) out.push(...this.capture.end(this.clientIsTls));
+      else this.capture.abandon();
+      return [...out, ...this.flushLocal(), ...this.pumpClient()];
+    }
+    if (this.top && line.atStart) {
+      if (this.top.inBody) this.top.lines++;
+      else if (line.complete && line.text === '') this.top.inBody = true;
+    }
+    // Byte-stuffing (RFC 1939 §3): a line's leading "." is doubled on the wire.
+    if (this.capture.collecting) this.capture.add(line.atStart && line.raw[0] === 0x2e ? line.raw.subarray(1) : line.raw);
+    if (b.capa) {
+      b.capa.push(Buffer.from(line.raw));
+      return [];
+    }
+    return [this.toClient(line.raw)];
+  }
+}
+
+/**
+ * A CAPA response (status line and capability lines, no terminator) with STLS listed exactly
+ * when the client leg can upgrade (RFC 2595 §4), terminated. Other lines pass byte-exact.
+ */
+export function rewriteCapa(lines: Buffer[], offerStls: boolean): Buffer {
+  const isStls = (l: Buffer): boolean => /^STLS\s*$/i.test(l.toString('latin1'));
+  const [status, ...caps] = lines;
+  if (caps.some(isStls) === offerStls) return Buffer.concat([...lines, TERMINATOR]);
+  const kept: Uint8Array[] = caps.filter((l) => !isStls(l));
+  if (offerStls) kept.push(ascii('STLS\r\n'));
+  return Buffer.concat([status!, ...kept, TERMINATOR]);
+}

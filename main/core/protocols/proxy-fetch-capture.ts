@@ -1,0 +1,67 @@
+// Messages fetched through the POP3 and IMAP proxies (RETR, FETCH BODY[] / RFC822) are caught
+// into the store like mail the sink receives, linked to the session by the adapter. The same
+// message fetched twice in one session is caught once (compared by content), and a message
+// over the limit is passed on but not kept, with a warning on the timeline.
+import { createHash } from 'node:crypto';
+import type { CodecCommand } from './types.js';
+
+/** Larger fetched messages are relayed but not caught. */
+export const MAX_CAPTURE = 64 * 1024 * 1024;
+
+export class FetchCapture {
+  private readonly seen = new Set<string>();
+  private nextId = 1;
+  private chunks: Buffer[] | null = null;
+  private size = 0;
+  private over = false;
+  private what = '';
+
+  /** Start collecting one fetched message; `what` names it on the timeline ("RETR 3"). */
+  begin(what: string): void {
+    this.chunks = [];
+    this.size = 0;
+    this.over = false;
+    this.what = what;
+  }
+
+  get collecting(): boolean {
+    return this.chunks !== null;
+  }
+
+  /** Message octets, as the client will see them once transfer framing is undone. */
+  add(bytes: Uint8Array): void {
+    if (!this.chunks || this.over) return;
+    this.size += bytes.length;
+    if (this.size > MAX_CAPTURE) {
+      this.over = true;
+      this.chunks = [];
+      return;
+    }
+    this.chunks.push(Buffer.from(bytes));
+  }
+
+  /** Drop what was collected (the transfer was cut off or refused). */
+  abandon(): void {
+    this.chunks = null;
+  }
+
+  /** The message is complete: a `deliver` command (or a warning), or nothing when seen before. */
+  end(clientTls: boolean): CodecCommand[] {
+    const chunks = this.chunks;
+    this.chunks = null;
+    if (!chunks || this.size === 0) return [];
+    if (this.over) {
+      const text = `${this.what}: a ${this.size}-byte message was relayed but not caught (over ${MAX_CAPTURE} bytes)`;
+      return [{ type: 'record', event: { kind: 'warning', t: Date.now() * 1000, code: 'capture-too-large', text, leg: 'upstream' } }];
+    }
+    const hash = createHash('sha256');
+    for (const c of chunks) hash.update(c);
+    const digest = hash.digest('hex');
+    if (this.seen.has(digest)) return [];
+    this.seen.add(digest);
+    // Nobody sent it and no sink user appended it: the envelope stays empty, so the sink's own
+    // mailboxes (which show a login its recipients' and its own mail) leave it out.
+    const envelope = { mailFrom: '', rcptTo: [], params: {}, helo: null, user: null, tls: clientTls };
+    return [{ type: 'deliver', id: this.nextId++, envelope, chunks, size: this.size, meta: { warnings: [] } }];
+  }
+}

@@ -1,0 +1,24 @@
+// The actions of a session, at the right of its header: replay its client side against a
+// target, serve its server side, export it.
+import { useState } from 'react';
+import type { SessionSummary } from '../../../../shared/types';
+import { ReplayIcon } from '../../components/Icons';
+import type { ReplayServers } from '../../state/use-replay-servers';
+import { ReplayDialog } from '../replay/ReplayDialog';
+import { ServeReplayButton } from '../replay/ServeReplayButton';
+import { SessionExportMenu } from './SessionExportMenu';
+
+export function SessionActions({ s, servers, onError }: { s: SessionSummary; servers: ReplayServers; onError: (e: unknown) => void }) {
+  const [replaying, setReplaying] = useState(false);
+  const live = s.endedAt === null;
+  return (
+    <div className="sh-actions">
+      <button type="button" className="btn small primary" onClick={() => setReplaying(true)} disabled={live} title={live ? 'The session is still live: replay it once it has closed' : 'Play the client side against a server and compare the responses'} data-testid="replay-open">
+        <ReplayIcon size={14} /> Replay against…
+      </button>
+      <ServeReplayButton s={s} servers={servers} />
+      <SessionExportMenu s={s} onError={onError} />
+      {replaying ? <ReplayDialog session={s} onClose={() => setReplaying(false)} /> : null}
+    </div>
+  );
+}

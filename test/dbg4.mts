@@ -1,0 +1,18 @@
+import { spawn } from 'node:child_process';
+import { startTestMailtap, waitFor } from './helpers/mailtap.js';
+import { run } from './helpers/run.js';
+const mt = await startTestMailtap();
+await run('swaks', ['--server', '127.0.0.1', '--port', String(mt.smtpPort), '--to', 'b@x.test']);
+const s = await waitFor(async () => (await mt.get<any>('/api/sessions?limit=5')).items.find((x: any) => x.endedAt), 5000);
+const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli.ts', 'serve-replay', s.id, '--data', mt.dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+let out = '';
+let exited = false;
+child.once('exit', () => (exited = true));
+child.stdout.on('data', (d: Buffer) => { out += d; });
+await waitFor(() => /on 127\.0\.0\.1:(\d+)/.exec(out)?.[1], 20_000, 'listen');
+await new Promise((r) => setTimeout(r, 6000));
+console.log('alive after 6 s:', !exited);
+child.kill('SIGTERM');
+await waitFor(() => exited, 5000);
+console.log('servers after exit', await mt.get('/api/replay/servers'));
+await mt.close();
