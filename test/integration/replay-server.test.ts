@@ -81,6 +81,7 @@ describe('mailtap serve-replay', () => {
       for (const f of ['sessions', 'sessions.jsonl', 'tls']) cpSync(join(mt.dataDir, f), join(data, f), { recursive: true });
     }
     const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli.ts', 'serve-replay', greylisted.id, '--data', data, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise((r) => child.once('exit', r));
     try {
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -94,7 +95,7 @@ describe('mailtap serve-replay', () => {
       assert.match((await swaks(port)).stdout, /<\*\* 451 4\.7\.1/);
     } finally {
       child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      await exited;
     }
   });
 });

@@ -7,7 +7,8 @@ import { SessionRecorder } from '../capture/recorder.js';
 import { badRequest, notFound } from '../errors.js';
 import { importSession, parseSessionJson, toSessionJson } from '../export/session-json.js';
 import type { MailtapService } from '../service.js';
-import { runClientReplay, type ReplayEnv } from './run-client.js';
+import { compileRules } from './normalize.js';
+import { parseTarget, runClientReplay, type ReplayEnv } from './run-client.js';
 import { ReplayServers } from './servers.js';
 import { sourceFromStore, type SessionSource } from './source.js';
 
@@ -50,25 +51,26 @@ export async function runReplay(service: MailtapService, p: ReplayRunOptions): P
   const verify = bool(p.verify);
   const timeoutMs = p.timeoutMs === undefined ? undefined : Number(p.timeoutMs);
   try {
-    return await runClientReplay(
-      src,
-      {
-        target: p.target,
-        ...(p.tls ? { tls: p.tls } : {}),
-        ...(p.pace ? { pace: p.pace } : {}),
-        ...(verify !== undefined ? { verify } : {}),
-        ...(p.servername ? { servername: p.servername } : {}),
-        ...(p.credentials ? { credentials: p.credentials } : {}),
-        rules: { ...p.rules, patterns },
-        ...(timeoutMs !== undefined && Number.isFinite(timeoutMs) ? { timeoutMs } : {}),
-        ...(p.leg === 'upstream' ? { leg: 'upstream' as const } : {}),
-      },
-      env,
-    );
+    parseTarget(p.target);
+    compileRules({ patterns });
   } catch (e) {
-    // Bad input (a target that is not host:port, a pattern that does not compile).
     throw badRequest((e as Error).message);
   }
+  return runClientReplay(
+    src,
+    {
+      target: p.target,
+      ...(p.tls ? { tls: p.tls } : {}),
+      ...(p.pace ? { pace: p.pace } : {}),
+      ...(verify !== undefined ? { verify } : {}),
+      ...(p.servername ? { servername: p.servername } : {}),
+      ...(p.credentials ? { credentials: p.credentials } : {}),
+      rules: { ...p.rules, patterns },
+      ...(timeoutMs !== undefined && Number.isFinite(timeoutMs) ? { timeoutMs } : {}),
+      ...(p.leg === 'upstream' ? { leg: 'upstream' as const } : {}),
+    },
+    env,
+  );
 }
 
 export async function serveReplay(service: MailtapService, servers: ReplayServers, p: { sessionId: string; host?: string; port?: number; tls?: TlsMode | 'auto' }): Promise<ReplayServerState> {
