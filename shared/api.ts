@@ -173,6 +173,8 @@ export interface Route {
   binary?: boolean;
   /** The request body is not JSON but the bytes of the `data` parameter, streamed (HTTP only). */
   upload?: boolean;
+  /** A JSON body may be this large (bytes); the default is 1 MiB. */
+  maxBody?: number;
 }
 
 /** REST mapping of every call. The server and the browser client both derive from this table. */
@@ -209,7 +211,8 @@ export const routes: { [M in ApiMethod]: Route } = {
   'replay.stop': { method: 'DELETE', path: '/api/replay/servers/:id' },
   'replay.list': { method: 'GET', path: '/api/replay/servers' },
   'sessions.exportJson': { method: 'GET', path: '/api/sessions/:id/export.json', binary: true },
-  'sessions.importJson': { method: 'POST', path: '/api/sessions/import' },
+  // A session's JSON carries its whole wire log in base64.
+  'sessions.importJson': { method: 'POST', path: '/api/sessions/import', maxBody: 512 * 1024 * 1024 },
   'sessions.export': { method: 'GET', path: '/api/sessions/:id/export', binary: true },
   'messages.export': { method: 'GET', path: '/api/messages.mbox', binary: true },
   'messages.import': { method: 'POST', path: '/api/messages/import', upload: true },

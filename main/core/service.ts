@@ -3,13 +3,13 @@
 // event stream, and gives the sink and proxy what they need to record sessions and keep mail.
 import type { Socket } from 'node:net';
 import type { ApiEventEnvelope, ApiEventName, ApiEvents, ApiMethod, ApiParams, ApiResult, DeepPartial, MailtapApi } from '../../shared/api.js';
-import type { ListenerInfo, MessageSummary, Protocol, ServerInfo, SessionRole, SessionSummary, Settings } from '../../shared/types.js';
+import type { ListenerInfo, MessageSummary, Protocol, ServerInfo, SessionRole, Settings } from '../../shared/types.js';
 import { SessionRecorder } from './capture/recorder.js';
 import { nowMicros } from './clock.js';
 import { ApiError } from './errors.js';
 import { EventCoalescer } from './event-coalescer.js';
 import { handlers } from './api-handlers.js';
-import { newId } from './store/ids.js';
+import { newSessionSummary } from './store/session-summary.js';
 import { MessageStore, type NewMessage } from './store/message-store.js';
 import { SessionStore } from './store/session-store.js';
 import { SettingsStore } from './store/settings-store.js';
@@ -105,24 +105,7 @@ export class MailtapService implements MailtapApi {
   // ------------------------------------------------------------ for the sink and the proxy
 
   newSession(protocol: Protocol, role: SessionRole, socket: Socket, server: { address: string; port: number }): SessionRecorder {
-    const summary: SessionSummary = {
-      id: newId(),
-      protocol,
-      role,
-      startedAt: nowMicros(),
-      endedAt: null,
-      client: { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 },
-      server: { address: server.address, port: server.port },
-      upstream: null,
-      tls: false,
-      user: null,
-      messageIds: [],
-      exchanges: 0,
-      warnings: 0,
-      errors: 0,
-      bytesIn: 0,
-      bytesOut: 0,
-    };
+    const summary = newSessionSummary(protocol, role, { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 }, { address: server.address, port: server.port });
     const rec = new SessionRecorder(summary, this.sessions, {
       timeline: (sessionId, events) => this.emit('timeline.appended', { sessionId, events }),
     });

@@ -57,14 +57,14 @@ function sendBinary(res: ServerResponse, r: BinaryResult, download: boolean): vo
   res.end(r.data);
 }
 
-function readBody(req: IncomingMessage): Promise<unknown> {
+function readBody(req: IncomingMessage, limit = MAX_BODY): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(new ApiError(413, 'too_large', 'request body over 1 MiB'));
+      if (size > limit) {
+        reject(new ApiError(413, 'too_large', `request body over ${limit >= 1 << 20 ? `${Math.round(limit / (1 << 20))} MiB` : `${limit} bytes`}`));
         req.destroy();
       } else chunks.push(c);
     });
@@ -116,7 +116,7 @@ export function startHttp(o: HttpOptions): Promise<RunningHttp> {
       if (m === null) return sendError(res, 404, 'not_found', `no API route ${url.pathname}`);
       if (m === 'method') return sendError(res, 405, 'method_not_allowed', `${req.method} is not allowed on ${url.pathname}`);
       const query = Object.fromEntries([...url.searchParams].filter(([k]) => k !== 'token'));
-      const body = req.method === 'GET' || req.method === 'HEAD' || req.method === 'DELETE' ? {} : isUpload(m.method, req) ? uploadParams(req) : await readBody(req);
+      const body = req.method === 'GET' || req.method === 'HEAD' || req.method === 'DELETE' ? {} : isUpload(m.method, req) ? uploadParams(req) : await readBody(req, routes[m.method as ApiMethod].maxBody);
       const params = { ...query, ...(body as object), ...m.pathParams };
       const result = await o.api.call(m.method as ApiMethod, params as never);
       if (m.binary) return sendBinary(res, result as BinaryResult, url.searchParams.has('download'));

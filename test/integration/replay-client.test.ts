@@ -11,6 +11,7 @@ import type { SessionDetail } from '../../shared/api.js';
 import type { ExchangeEvent, Page, ReplayResult, SessionJson, SessionSummary, WireChunk } from '../../shared/types.js';
 import { startTestMailtap, waitFor, type TestMailtap } from '../helpers/mailtap.js';
 import { run } from '../helpers/run.js';
+import nodemailer from 'nodemailer';
 
 let mt: TestMailtap;
 const tmp = mkdtempSync(join(tmpdir(), 'mailtap-replay-'));
@@ -228,6 +229,20 @@ describe('session JSON', () => {
     assert.deepEqual(await exchanges(id), timelineBefore);
     const r = await cli('replay', id, '--target', `127.0.0.1:${mt.smtpPort}`, '--data', mt.dataDir);
     assert.equal(r.code, 0, r.stdout + r.stderr);
+  });
+
+  test('a session JSON over 1 MiB (a 2 MB message) imports over HTTP', async () => {
+    const t = nodemailer.createTransport({ host: '127.0.0.1', port: mt.smtpPort, secure: false, ignoreTLS: true });
+    const info = await t.sendMail({ from: 'big@example.test', to: 'you@example.test', subject: 'big', text: 'x'.repeat(76).concat('\n').repeat(27_000) });
+    t.close();
+    const msg = await waitFor(async () => (await mt.get<Page<{ messageId: string | null; sessionId: string }>>('/api/messages?q=big')).items.find((m) => m.messageId === info.messageId));
+    const exported = await mt.getRaw(`/api/sessions/${msg.sessionId}/export.json`);
+    assert.ok(exported.body.length > 2 * 1024 * 1024, `export is ${exported.body.length} bytes`);
+    const r = await fetch(`${mt.baseUrl}/api/sessions/import`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ session: JSON.parse(exported.body.toString()) }) });
+    assert.equal(r.status, 200, await r.clone().text());
+    const copy = (await r.json()) as SessionSummary;
+    assert.notEqual(copy.id, msg.sessionId);
+    assert.equal(copy.bytesIn, (await mt.get<SessionDetail>(`/api/sessions/${msg.sessionId}`)).session.bytesIn);
   });
 
   test('a malformed import is refused with 400', async () => {

@@ -3,9 +3,8 @@
 // the target's exchanges against the recorded ones.
 import type { ExchangeEvent, Leg, ReplayResult, ReplayRunOptions, SessionSummary, TimelineEvent } from '../../../shared/types.js';
 import type { SessionRecorder } from '../capture/recorder.js';
-import { nowMicros } from '../clock.js';
 import { ClientLink } from '../net/replay-client.js';
-import { newId } from '../store/ids.js';
+import { newSessionSummary } from '../store/session-summary.js';
 import { ClientReplayEngine, type EngineCommand } from './client-engine.js';
 import { diffExchanges } from './diff.js';
 import { compileRules } from './normalize.js';
@@ -62,25 +61,7 @@ export async function runClientReplay(src: SessionSource, o: ClientReplayOptions
     return emptyResult(src, o.target, started, (e as Error).message);
   }
 
-  const summary: SessionSummary = {
-    id: newId(),
-    protocol,
-    role: 'replay',
-    startedAt: nowMicros(),
-    endedAt: null,
-    client: link.local,
-    server: link.remote,
-    upstream: null,
-    tls: false,
-    user: null,
-    messageIds: [],
-    exchanges: 0,
-    warnings: 0,
-    errors: 0,
-    bytesIn: 0,
-    bytesOut: 0,
-    replayOf: src.summary.id,
-  };
+  const summary = newSessionSummary(protocol, 'replay', link.local, link.remote, src.summary.id);
   const replayed: ExchangeEvent[] = [];
   const recorder = env.record(summary, (events) => {
     for (const e of events) if (e.kind === 'exchange' && e.leg === 'client') replayed.push(e);

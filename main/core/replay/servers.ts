@@ -5,10 +5,10 @@ import type { Socket } from 'node:net';
 import type { SecureContext } from 'node:tls';
 import type { ReplayServerState, SessionSummary, TimelineEvent, TlsMode } from '../../../shared/types.js';
 import type { SessionRecorder } from '../capture/recorder.js';
-import { nowMicros } from '../clock.js';
 import { serveConnection } from '../net/connection.js';
 import { listen, type Listening } from '../net/listener.js';
 import { newId } from '../store/ids.js';
+import { newSessionSummary } from '../store/session-summary.js';
 import { ServerReplayCodec } from './server-codec.js';
 import { buildServerScript, type ServerScript } from './server-script.js';
 import type { SessionSource } from './source.js';
@@ -62,25 +62,8 @@ export class ReplayServers {
   }
 
   private serveOne(socket: Socket, src: SessionSource, script: ServerScript, state: ReplayServerState, l: Listening, implicit: boolean, idleTimeoutMs: number): Promise<void> {
-    const summary: SessionSummary = {
-      id: newId(),
-      protocol: src.summary.protocol,
-      role: 'replay',
-      startedAt: nowMicros(),
-      endedAt: null,
-      client: { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 },
-      server: { address: l.address, port: l.port },
-      upstream: null,
-      tls: false,
-      user: null,
-      messageIds: [],
-      exchanges: 0,
-      warnings: 0,
-      errors: 0,
-      bytesIn: 0,
-      bytesOut: 0,
-      replayOf: src.summary.id,
-    };
+    const client = { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
+    const summary = newSessionSummary(src.summary.protocol, 'replay', client, { address: l.address, port: l.port }, src.summary.id);
     const recorder = this.env.record(summary, () => undefined);
     recorder.record([{ kind: 'connect', t: summary.startedAt, leg: 'client', client: summary.client, server: summary.server }]);
     const codec = new ServerReplayCodec(script, {
