@@ -41,7 +41,8 @@ export function startRaised(name: string, cmd: string, args: string[], opts: { c
 
 export async function startSmtpSink(): Promise<{ port: number; proc: Proc }> {
   const port = await freePort();
-  const proc = startRaised('smtp-sink', 'smtp-sink', ['-u', 'postfix', `127.0.0.1:${port}`, '4096']);
+  // -m: smtp-sink serves 256 connections at once by default, and leaves the rest queued.
+  const proc = startRaised('smtp-sink', 'smtp-sink', ['-u', 'postfix', '-m', '4096', `127.0.0.1:${port}`, '4096']);
   await waitForPort(port);
   return { port, proc };
 }

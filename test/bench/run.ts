@@ -11,6 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startProcess, waitForPort, type Proc } from './procs.js';
 import { proxyBench } from './proxy-bench.js';
+import { proxyImapBench } from './proxy-imap-bench.js';
+import { proxyLatencyBench } from './proxy-latency-bench.js';
+import { proxySessionsBench } from './proxy-sessions-bench.js';
 import type { ServerStats } from '../../shared/types.js';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -180,7 +183,13 @@ function printTable(header: string[], rows: string[][]): void {
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
 if (!only || only === 'throughput') await throughput();
 if (!only || only === 'scale') await scaleRun();
-if (!only || only === 'proxy') await proxyBench();
+if (!only || only === 'proxy') {
+  // SMTP msg/s, IMAP MB/s, NOOP latency added, 1,000 concurrent sessions: direct, socat, mailtap.
+  await proxyBench();
+  await proxyImapBench();
+  await proxyLatencyBench();
+  await proxySessionsBench();
+}
 if (!only || only === 'imap') {
   // IMAP side by side with Dovecot: FETCH, UID SEARCH and IDLE latency (test/bench/imap-bench.ts).
   execFileSync(process.execPath, ['--import', 'tsx', 'test/bench/imap-bench.ts', '--n', String(Math.round(10000 * scale))], { cwd: root, stdio: 'inherit' });

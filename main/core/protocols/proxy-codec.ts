@@ -9,7 +9,7 @@
 //   `starttls-injection` and the connection closed (CVE-2011-0411 class);
 // - one side closing passes on what it sent, then half-closes the other side.
 import type { TlsMode } from '../../../shared/types.js';
-import type { Codec, CodecCommand, CodecEvent, Side } from './types.js';
+import { type Codec, type CodecCommand, type CodecEvent, type Side, ascii } from './types.js';
 
 export interface ProxyTlsModes {
   clientTls: TlsMode;
@@ -17,6 +17,32 @@ export interface ProxyTlsModes {
 }
 
 export type ProxyLeg = 'client' | 'upstream';
+
+/**
+ * A reply owed to the client, in command order (RFC 2920 §3.1): one to relay from upstream, or
+ * one the proxy makes itself (`local`), sent once every reply ahead of it went out.
+ */
+export interface OwedReply {
+  local?: Uint8Array;
+  /** Runs when the local reply goes out. */
+  then?: () => CodecCommand[];
+}
+
+/** Queue a local reply behind the replies owed before it, and send what is due. */
+export function queueLocal<P extends OwedReply>(pending: P[], p: P): CodecCommand[] {
+  pending.push(p);
+  return flushLocal(pending);
+}
+
+/** Send the local replies at the head of the queue. */
+export function flushLocal(pending: OwedReply[]): CodecCommand[] {
+  const out: CodecCommand[] = [];
+  while (pending[0]?.local) {
+    const p = pending.shift()!;
+    out.push({ type: 'send', side: 'client', bytes: p.local! }, ...(p.then?.() ?? []));
+  }
+  return out;
+}
 
 export abstract class ProxyCodec implements Codec {
   protected phase: 'connecting' | 'relay' | 'done' = 'connecting';
@@ -104,6 +130,20 @@ export abstract class ProxyCodec implements Codec {
 
   protected toServer(bytes: Uint8Array): CodecCommand {
     return { type: 'send', side: 'server', bytes };
+  }
+
+  /**
+   * The client's STARTTLS (POP3's STLS) is the proxy's to answer, never the upstream's (RFC 3207
+   * §4, RFC 2595 §4), in turn with the replies ahead of it: refused where the client leg cannot
+   * upgrade, refused as injection with bytes pipelined behind it, else `ready` and the handshake.
+   * `hold` stops reading client commands until the handshake is done.
+   */
+  protected answerClientStartTls<P extends OwedReply>(pending: P[], entry: P, lines: { ready: string; refused: (alreadyTls: boolean) => string }, hold: () => void): CodecCommand[] {
+    if (!this.clientCanUpgrade) return queueLocal(pending, { ...entry, local: ascii(lines.refused(this.clientIsTls)) });
+    if (this.clientBuf.length) return this.injection('client', this.clientBuf.length);
+    hold();
+    this.awaitingClientTls = true;
+    return queueLocal(pending, { ...entry, local: ascii(lines.ready), then: () => [{ type: 'start-tls', side: 'client', role: 'server' }] });
   }
 
   /** Plaintext behind STARTTLS (CVE-2011-0411 class): refused, flagged, closed. */

@@ -34,6 +34,12 @@ function idleTimeoutMs(protocol: ProxyListenerConfig['protocol'], smtpSetting: n
   return smtpSetting;
 }
 
+/**
+ * Concurrent sessions per proxy listener; each takes two descriptors (client and upstream).
+ * Beyond it Node closes new connections at once, unrecorded; 1,000 held sessions must fit.
+ */
+export const MAX_PROXY_SESSIONS = 4096;
+
 /** Upstream connections that take longer than this fail with 421, -ERR or * BYE. */
 export const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -74,6 +80,6 @@ export async function startProxyListener(service: MailtapService, config: ProxyL
       }),
     );
   };
-  l = await listen(config.listenHost, config.listenPort, 1000, onSocket, { allowHalfOpen: true });
+  l = await listen(config.listenHost, config.listenPort, MAX_PROXY_SESSIONS, onSocket, { allowHalfOpen: true });
   return { address: l.address, port: l.port, close: () => l.close() };
 }

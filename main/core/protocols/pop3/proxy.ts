@@ -13,7 +13,7 @@
 // the proxy makes waits for the upstream replies ahead of it. Multi-line bodies end at a lone
 // "." line (RFC 1939 §3, byte-stuffed); a message fetched whole (RETR, or a TOP that asked for
 // more lines than the body has, as fetchmail's does) is caught into the store.
-import { ProxyCodec, type ProxyTlsModes } from '../proxy-codec.js';
+import { type OwedReply, ProxyCodec, type ProxyTlsModes, flushLocal } from '../proxy-codec.js';
 import { FetchCapture } from '../proxy-fetch-capture.js';
 import { RawLines, type RawLine } from '../proxy-lines.js';
 import { type CodecCommand, ascii } from '../types.js';
@@ -21,15 +21,11 @@ import { isMultiline } from './dissector.js';
 
 export type Pop3ProxyConfig = ProxyTlsModes;
 
-interface Pending {
+interface Pending extends OwedReply {
   verb: string;
   args: string;
   /** The proxy's own STLS on the upstream leg: its answer is not forwarded. */
   own?: 'stls';
-  /** A response the proxy makes itself, sent when every response before it went out. */
-  local?: Uint8Array;
-  /** Runs when the local response goes out. */
-  then?: () => CodecCommand[];
 }
 
 /** Longer lines are relayed in pieces: RFC 2449 §4 caps responses at 512 octets. */
@@ -122,34 +118,14 @@ export class Pop3Proxy extends ProxyCodec {
 
   /** STLS from the client: ours to answer (RFC 2595 §4), in turn with the responses ahead. */
   private clientStls(): CodecCommand[] {
-    if (!this.clientCanUpgrade) {
-      const why = this.clientIsTls ? '-ERR TLS already active\r\n' : '-ERR STLS not available on this listener\r\n';
-      return this.queueLocal({ verb: 'STLS', args: '', local: ascii(why) });
-    }
-    if (this.clientBuf.length) return this.injection('client', this.clientBuf.length);
-    this.client = 'hold';
-    this.awaitingClientTls = true;
-    return this.queueLocal({
-      verb: 'STLS',
-      args: '',
-      local: ascii('+OK Begin TLS negotiation\r\n'),
-      then: () => [{ type: 'start-tls', side: 'client', role: 'server' }],
-    });
+    return this.answerClientStartTls(
+      this.pending,
+      { verb: 'STLS', args: '' },
+      { ready: '+OK Begin TLS negotiation\r\n', refused: (tls) => (tls ? '-ERR TLS already active\r\n' : '-ERR STLS not available on this listener\r\n') },
+      () => (this.client = 'hold'),
+    );
   }
 
-  private queueLocal(p: Pending): CodecCommand[] {
-    this.pending.push(p);
-    return this.flushLocal();
-  }
-
-  private flushLocal(): CodecCommand[] {
-    const out: CodecCommand[] = [];
-    while (this.pending[0]?.local) {
-      const p = this.pending.shift()!;
-      out.push(this.toClient(p.local!), ...(p.then?.() ?? []));
-    }
-    return out;
-  }
 
   protected onUpstreamData(bytes: Uint8Array): CodecCommand[] {
     this.upstream.push(bytes);
@@ -197,7 +173,7 @@ export class Pop3Proxy extends ProxyCodec {
       return this.body.capa ? [] : [this.toClient(line.raw)];
     }
     this.pending.shift();
-    return [this.toClient(line.raw), ...this.flushLocal(), ...this.pumpClient()];
+    return [this.toClient(line.raw), ...flushLocal(this.pending), ...this.pumpClient()];
   }
 
   private onBodyLine(line: RawLine): CodecCommand[] {
@@ -211,7 +187,7 @@ export class Pop3Proxy extends ProxyCodec {
       this.top = null;
       if (whole) out.push(...this.capture.end(this.clientIsTls));
       else this.capture.abandon();
-      return [...out, ...this.flushLocal(), ...this.pumpClient()];
+      return [...out, ...flushLocal(this.pending), ...this.pumpClient()];
     }
     if (this.top && line.atStart) {
       if (this.top.inBody) this.top.lines++;

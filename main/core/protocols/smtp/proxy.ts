@@ -12,7 +12,7 @@
 // the upstream replies ahead of them. Messages are captured as they pass (DATA and BDAT).
 import type { TlsMode } from '../../../../shared/types.js';
 import { LineReader } from '../line-reader.js';
-import { ProxyCodec } from '../proxy-codec.js';
+import { type OwedReply, ProxyCodec, flushLocal } from '../proxy-codec.js';
 import { type CodecCommand, ascii } from '../types.js';
 import { parseReplyLine } from './reply.js';
 import { offers, rewriteEhlo } from './proxy-ehlo.js';
@@ -25,14 +25,10 @@ export interface SmtpProxyConfig {
   hostname: string;
 }
 
-interface Pending {
+interface Pending extends OwedReply {
   verb: string;
   /** The proxy's own command on the upstream leg: its reply is not forwarded. */
   own?: 'ehlo' | 'starttls';
-  /** A reply the proxy makes itself, sent when every reply before it went out. */
-  local?: Uint8Array;
-  /** Runs when the local reply goes out. */
-  then?: () => CodecCommand[];
   arg?: string;
 }
 
@@ -162,33 +158,14 @@ export class SmtpProxy extends ProxyCodec {
 
   /** STARTTLS from the client: ours to answer (RFC 3207 §4), in turn with the replies ahead. */
   private clientStartTls(): CodecCommand[] {
-    if (this.cfg.clientTls !== 'starttls' || this.clientIsTls) {
-      const why = this.clientIsTls ? '503 5.5.1 TLS already active\r\n' : '454 4.7.0 TLS not available on this listener\r\n';
-      return this.queueLocal({ verb: 'STARTTLS', local: ascii(why) });
-    }
-    if (this.clientBuf.length) return this.injection('client', this.clientBuf.length);
-    this.client = 'hold';
-    this.awaitingClientTls = true;
-    return this.queueLocal({
-      verb: 'STARTTLS',
-      local: ascii('220 2.0.0 Ready to start TLS\r\n'),
-      then: () => [{ type: 'start-tls', side: 'client', role: 'server' }],
-    });
+    return this.answerClientStartTls(
+      this.pending,
+      { verb: 'STARTTLS' },
+      { ready: '220 2.0.0 Ready to start TLS\r\n', refused: (tls) => (tls ? '503 5.5.1 TLS already active\r\n' : '454 4.7.0 TLS not available on this listener\r\n') },
+      () => (this.client = 'hold'),
+    );
   }
 
-  private queueLocal(p: Pending): CodecCommand[] {
-    this.pending.push(p);
-    return this.flushLocal();
-  }
-
-  private flushLocal(): CodecCommand[] {
-    const out: CodecCommand[] = [];
-    while (this.pending[0]?.local) {
-      const p = this.pending.shift()!;
-      out.push({ type: 'send', side: 'client', bytes: p.local! }, ...(p.then?.() ?? []));
-    }
-    return out;
-  }
 
   protected onUpstreamData(bytes: Uint8Array): CodecCommand[] {
     this.upstream.push(bytes);
@@ -243,7 +220,7 @@ export class SmtpProxy extends ProxyCodec {
       const d = this.tap.finish(text.join(' '), code.startsWith('2'));
       if (d) out.push(d);
     }
-    out.push(...this.flushLocal());
+    out.push(...flushLocal(this.pending));
     if (this.client === 'command' || this.client === 'data') out.push(...this.pumpClient());
     return out;
   }
