@@ -54,6 +54,7 @@ const relays: Relay[] = [
       const proc = startProcess('mailtap', process.execPath, args, { cwd: root });
       proc.onStop(() => rm(dir, { recursive: true, force: true }));
       await waitForPort(port);
+      await waitForPort(http); // the proxy listener can be up before the HTTP server
       await fetch(`http://127.0.0.1:${http}/api/settings`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ retention: { maxMessages: 0, maxSessions: 0 } }) });
       return { port, proc };
     },
