@@ -10,7 +10,7 @@ import type { ProxyListenerConfig, ServerInfo, Settings } from '../shared/types.
 import { MailtapService } from './core/service.js';
 import { startSmtpSink, type RunningListener } from './core/sink/smtp-sink.js';
 import { startPop3Sink } from './core/sink/pop3-sink.js';
-import { startImapSink } from './core/sink/imap-sink.js';
+import { messageFacts, startImapSink } from './core/sink/imap-sink.js';
 import { startHttp } from './server/http-server.js';
 import { claimDataDir, removeServerMarker, writeServerMarker } from './core/server-marker.js';
 
@@ -75,6 +75,9 @@ export async function startMailtap(o: StartOptions): Promise<RunningMailtap> {
   const closeAll = async (): Promise<void> => {
     await Promise.all(listeners.map((l) => l.close()));
     await service.close();
+    // IMAP facts go to imap-cache.jsonl in quarter-second batches: let the last one land, so
+    // nothing is written into the data directory once close() has returned.
+    await messageFacts(service.messages).settled();
     await removeServerMarker(o.dataDir);
   };
   try {

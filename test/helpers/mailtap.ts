@@ -53,7 +53,7 @@ export async function startTestMailtap(o: Partial<StartOptions> = {}): Promise<T
     },
     async close() {
       await app.close();
-      if (!o.dataDir) await rm(dataDir, { recursive: true, force: true });
+      if (!o.dataDir) await rm(dataDir, { recursive: true, force: true, maxRetries: 3, retryDelay: 100 });
     },
   };
   return t;
