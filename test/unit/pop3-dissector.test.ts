@@ -170,4 +170,13 @@ describe('POP3 dissector', () => {
     const ev = exchanges(d.onData('s2c', Buffer.from('+OK 1 20\r\n-ERR no\r\n+OK\r\n1 x\r\n.\r\n'), 3));
     assert.deepEqual(ev.map((e) => `${e.command!.verb} ${e.replies[0]!.lines.length}`), ['LIST 1', 'RETR 1', 'UIDL 2']);
   });
+  test('a bare AUTH listing finishing does not release the hold of an AUTH pipelined behind it', () => {
+    // Found by the property test: the whole client side arrives before any response, so the
+    // line after AUTH LOGIN is its SASL response, not a command (RFC 5034 §4).
+    const chunks = ['AUTH\r\n', 'AUTH LOGIN\r\n', 'USER bob\r\n', 'CAPA\r\n'];
+    const { wire } = dialogue([chunks.join('')]);
+    const clientFirst: Wire = [...wire.filter((w) => w.dir === 'c2s'), { dir: 's2c', bytes: Buffer.concat(wire.filter((w) => w.dir === 's2c').map((w) => w.bytes)) }];
+    const ev = exchanges(dissect(clientFirst));
+    assert.deepEqual(ev.map((e) => `${e.command?.line ?? 'greeting'} ${e.replies.map((r) => r.lines[0]!.code).join(',')}`), ['greeting +OK', 'AUTH +OK', 'AUTH LOGIN +,-ERR', 'CAPA +OK']);
+  });
 });

@@ -15,6 +15,8 @@ type Line = { id: string } & CachedFacts;
 export class FactsFile {
   private queue: string[] = [];
   private writing: Promise<void> | null = null;
+  /** Ends the quarter-second wait at once (settled()): the timer is unref'd and cannot be awaited. */
+  private wakeNow: (() => void) | null = null;
 
   constructor(readonly path: string) {}
 
@@ -51,10 +53,14 @@ export class FactsFile {
     this.queue.push(JSON.stringify({ id, ...f }) + '\n');
     // Batched over a quarter second: one append per burst, not one per message (each file
     // operation costs the event loop more than encoding the facts did).
-    this.writing ??= new Promise<void>((r) => setTimeout(r, 250).unref()).then(() => this.flush());
+    this.writing ??= new Promise<void>((r) => {
+      const timer = setTimeout(r, 250).unref();
+      this.wakeNow = () => (clearTimeout(timer), r());
+    }).then(() => this.flush());
   }
 
   private async flush(): Promise<void> {
+    this.wakeNow = null;
     // Bounded: each round writes what was queued before it.
     while (this.queue.length) {
       const batch = this.queue.join('');
@@ -66,6 +72,8 @@ export class FactsFile {
 
   /** Wait for queued facts to reach the file (tests, shutdown). */
   async settled(): Promise<void> {
+    this.wakeNow?.();
+    this.wakeNow = null;
     while (this.writing) await this.writing;
   }
 }

@@ -227,7 +227,9 @@ export class Pop3Dissector implements Dissector {
         this.notice(t, 'warning', 'starttls-injection', `${held.length} bytes pipelined after STLS were sent in plaintext and refused (RFC 2595 §4, CVE-2011-0411)`);
       return;
     }
-    if (this.mode === 'hold' && (verb === 'AUTH' || verb === 'STLS')) this.mode = 'command';
+    // The command that stopped the reading (AUTH with a mechanism, STLS) is always the last one
+    // pending: an earlier pipelined command finishing (a bare AUTH listing) does not release it.
+    if (this.mode === 'hold' && this.pending.length === 0) this.mode = 'command';
     this.readClient(t);
   }
 
