@@ -15,8 +15,12 @@ import { countEvent } from './session-summary.js';
 
 type Record = { op: 'end'; s: SessionSummary; locs: ChunkLoc[] } | { op: 'del'; ids: string[] };
 
+/**
+ * A session being recorded. Its events are not kept in memory: they go to the log like its wire
+ * chunks, and reads (rare) write what is buffered and read it back, so a session that lives for
+ * days (IMAP IDLE) or carries 10,000 messages costs a buffer, not its whole timeline.
+ */
 interface Live {
-  events: TimelineEvent[];
   buf: RecordBuffer;
   locs: ChunkLoc[];
   written: Promise<void>;
@@ -108,14 +112,13 @@ export class SessionStore {
     this.order.push(s.id);
     const buf = new RecordBuffer(s.id);
     buf.summary(s);
-    this.live.set(s.id, { events: [], buf, locs: [], written: Promise.resolve(), timer: null });
+    this.live.set(s.id, { buf, locs: [], written: Promise.resolve(), timer: null });
     this.onChange({ type: 'added', item: s });
   }
 
   appendEvents(id: string, events: TimelineEvent[]): void {
     const l = this.live.get(id);
     if (!l || !events.length) return;
-    for (const e of events) l.events.push(e);
     l.buf.events(events);
     this.schedule(l);
   }
@@ -178,16 +181,21 @@ export class SessionStore {
   async events(id: string, offset = 0, limit = 500): Promise<Page<TimelineEvent>> {
     const off = Math.max(0, Math.floor(Number(offset) || 0));
     const lim = Math.min(5000, Math.max(1, Math.floor(Number(limit) || 500)));
-    const l = this.live.get(id);
-    if (l) return { total: l.events.length, offset: off, items: l.events.slice(off, off + lim) };
-    const events = (await this.records(id)).events;
+    const events = await this.eventList(id);
     return { total: events.length, offset: off, items: events.slice(off, off + lim) };
   }
 
   async allEvents(id: string): Promise<TimelineEvent[]> {
+    return (await this.eventList(id)).all();
+  }
+
+  private async eventList(id: string): Promise<EventList> {
     const l = this.live.get(id);
-    if (l) return l.events;
-    return (await this.records(id)).events.all();
+    if (!l) return (await this.records(id)).events;
+    // A live session: write what it has so far, then read it back like any other.
+    this.write(l);
+    await l.written.catch(() => undefined);
+    return decodeRecords(await this.log.read(l.locs), 0, id).get(id)?.events ?? new EventList();
   }
 
   async wire(id: string, offset = 0, limit = 1000): Promise<Page<WireChunk>> {
