@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { MessageSummary, SessionSummary } from '../../../shared/types.js';
 import type { SessionSource } from '../replay/source.js';
 import { isId } from '../store/ids.js';
+import { parseJsonLines } from '../store/journal.js';
 import { type ChunkLoc, SessionLog } from '../store/session-log.js';
 import { decodeRecords, type KeyLogRecord } from '../store/session-records.js';
 
@@ -18,16 +19,8 @@ async function jsonLines<T>(path: string, what: string): Promise<T[]> {
   } catch {
     throw new Error(`no ${what} in ${path.replace(/\/[^/]+$/, '')}`);
   }
-  const out: T[] = [];
-  for (const line of text.split('\n')) {
-    if (!line) continue;
-    try {
-      out.push(JSON.parse(line) as T);
-    } catch {
-      // the line being written right now
-    }
-  }
-  return out;
+  // A last line cut short is the one being written right now.
+  return parseJsonLines<T>(text);
 }
 
 type SessionIndexRecord = { op: 'end'; s: SessionSummary; locs: ChunkLoc[] } | { op: 'del'; ids: string[] };

@@ -29,15 +29,7 @@ export class Journal<T> {
     } catch {
       return [];
     }
-    const out: T[] = [];
-    for (const line of text.split('\n')) {
-      if (!line) continue;
-      try {
-        out.push(JSON.parse(line) as T);
-      } catch {
-        /* a torn write at the end of the file */
-      }
-    }
+    const out = parseJsonLines<T>(text);
     this.lines = out.length;
     return out;
   }
@@ -100,6 +92,20 @@ export class Journal<T> {
     this.fh = null;
     await this.writer?.closeFile(this.path);
   }
+}
+
+/** The whole records of a JSON-lines text; a line cut short (a crash, or a write in progress) is skipped. */
+export function parseJsonLines<T>(text: string): T[] {
+  const out: T[] = [];
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    try {
+      out.push(JSON.parse(line) as T);
+    } catch {
+      /* a torn write at the end of the file */
+    }
+  }
+  return out;
 }
 
 export async function syncDirectory(dir: string): Promise<void> {
