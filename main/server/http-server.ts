@@ -129,6 +129,15 @@ export function startHttp(o: HttpOptions): Promise<RunningHttp> {
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const clients = new Set<WebSocket>();
+  let unsubscribe: (() => void) | null = null;
+  const broadcast = (e: ApiEventEnvelope): void => {
+    const data = JSON.stringify(e);
+    for (const ws of clients) {
+      // A client that stopped reading is dropped rather than buffered without bound.
+      if (ws.bufferedAmount > 16 * 1024 * 1024) ws.terminate();
+      else ws.send(data);
+    }
+  };
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const origin = req.headers.origin;
@@ -141,19 +150,16 @@ export function startHttp(o: HttpOptions): Promise<RunningHttp> {
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       clients.add(ws);
-      ws.on('close', () => clients.delete(ws));
+      unsubscribe ??= o.api.subscribe(broadcast);
+      ws.on('close', () => {
+        clients.delete(ws);
+        // With no browser listening, live events are not even queued (event-coalescer.ts).
+        if (!clients.size && unsubscribe) (unsubscribe(), (unsubscribe = null));
+      });
       ws.on('error', () => ws.terminate());
     });
   });
-  const unsubscribe = o.api.subscribe((e: ApiEventEnvelope) => {
-    if (!clients.size) return;
-    const data = JSON.stringify(e);
-    for (const ws of clients) {
-      // A client that stopped reading is dropped rather than buffered without bound.
-      if (ws.bufferedAmount > 16 * 1024 * 1024) ws.terminate();
-      else ws.send(data);
-    }
-  });
+
 
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -169,7 +175,7 @@ export function startHttp(o: HttpOptions): Promise<RunningHttp> {
         port: a.port,
         close: () =>
           new Promise<void>((res) => {
-            unsubscribe();
+            unsubscribe?.();
             for (const ws of clients) ws.terminate();
             wss.close();
             server.close(() => res());
