@@ -3,7 +3,7 @@
 // 100,000-exchange timeline test; no socket is involved.
 import type { MailtapService } from '../../main/core/service.js';
 import { SessionRecorder } from '../../main/core/capture/recorder.js';
-import { newId } from '../../main/core/store/ids.js';
+import { newSessionSummary } from '../../main/core/store/session-summary.js';
 import type { ExchangeEvent, SessionSummary, TimelineEventInput } from '../../shared/types.js';
 
 const BATCH = 5000;
@@ -56,22 +56,9 @@ export interface SeededSession {
 export async function seedTimeline(service: MailtapService, exchanges: number): Promise<SeededSession> {
   const start = Date.now() * 1000 - exchanges * 500;
   const summary: SessionSummary = {
-    id: newId(),
-    protocol: 'smtp',
-    role: 'sink',
+    ...newSessionSummary('smtp', 'sink', { address: '127.0.0.1', port: 40000 }, { address: '127.0.0.1', port: 1025 }),
     startedAt: start,
-    endedAt: null,
-    client: { address: '127.0.0.1', port: 40000 },
-    server: { address: '127.0.0.1', port: 1025 },
-    upstream: null,
     tls: true,
-    user: null,
-    messageIds: [],
-    exchanges: 0,
-    warnings: 0,
-    errors: 0,
-    bytesIn: 0,
-    bytesOut: 0,
   };
   // The seeded session goes to the store but not to live subscribers: 100,000 events over the
   // WebSocket would measure the firehose, not the timeline view.

@@ -7,24 +7,14 @@ import { escapeLine, sessionTranscript, tlsLine } from '../../main/core/export/t
 import { sessionKeyLog } from '../../main/core/export/keylog.js';
 import type { SessionSource } from '../../main/core/replay/source.js';
 import type { WireRecord } from '../../main/core/store/session-records.js';
+import { newSessionSummary } from '../../main/core/store/session-summary.js';
 
 const summary = (role: SessionSummary['role']): SessionSummary => ({
+  ...newSessionSummary('smtp', role, { address: '127.0.0.1', port: 40000 }, { address: '::1', port: 1025 }),
   id: '0abcdefghijklmno',
-  protocol: 'smtp',
-  role,
   startedAt: 1_700_000_000_000_000,
   endedAt: 1_700_000_001_000_000,
-  client: { address: '127.0.0.1', port: 40000 },
-  server: { address: '::1', port: 1025 },
-  upstream: null,
   tls: true,
-  user: null,
-  messageIds: [],
-  exchanges: 0,
-  warnings: 0,
-  errors: 0,
-  bytesIn: 0,
-  bytesOut: 0,
 });
 const w = (t: number, direction: 'c2s' | 's2c', text: string | Buffer, leg: 'client' | 'upstream' = 'client', tls = false): WireRecord => ({ t, direction, leg, tls, bytes: Buffer.isBuffer(text) ? text : Buffer.from(text, 'latin1') });
 
