@@ -1,8 +1,9 @@
-// What the proxy integration tests share: listeners made through the API, the closed session
+// What the proxy integration tests share: corpus messages and their hashes, listeners made through the API, the closed session
 // of a listener with its timeline, the wire log of each leg, and trust set up so the proxy
 // verifies its upstreams (mailtap's own CA for the sink, a test CA for Dovecot and friends).
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { SessionDetail } from '../../shared/api.js';
 import type { ExchangeEvent, Page, ProxyListenerState, Protocol, SessionSummary, TimelineEvent, WireChunk } from '../../shared/types.js';
@@ -68,3 +69,9 @@ export async function trustUpstreams(mt: TestMailtap, dir: string): Promise<{ le
   assert.equal(s.status, 200);
   return { leaf, mailtapCa };
 }
+
+/** A corpus message (test/fixtures/corpus/). */
+export const corpus = (f: string): Buffer => readFileSync(new URL(`../fixtures/corpus/${f}`, import.meta.url));
+export const sha = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
+/** Dovecot hands out stored mail with CRLF line endings (RFC 1939 §3, RFC 3501 §2.3.1). */
+export const crlf = (b: Buffer): Buffer => Buffer.from(b.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1');

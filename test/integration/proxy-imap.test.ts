@@ -4,7 +4,6 @@
 // exported CA. Each checks the dialogue through the API and that fetched messages were caught.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
 import { createServer as tlsServer } from 'node:tls';
@@ -16,15 +15,12 @@ import { makeSelfSigned } from '../../main/core/tls/self-signed.js';
 import { dovecotMissing, startDovecot, type Dovecot } from '../helpers/dovecot.js';
 import { RawImap } from '../helpers/imap-client.js';
 import { startTestMailtap, waitFor, type TestMailtap } from '../helpers/mailtap.js';
-import { closedSession, createProxy, deadPort, exchanges, trustUpstreams, wireOf } from '../helpers/proxy-harness.js';
+import { closedSession, corpus, createProxy, crlf, deadPort, exchanges, sha, trustUpstreams, wireOf } from '../helpers/proxy-harness.js';
 import { run } from '../helpers/run.js';
 
 const missing = dovecotMissing();
 const tmp = mkdtempSync(join(tmpdir(), 'mailtap-proxy-imap-'));
-const corpus = (f: string): Buffer => readFileSync(new URL(`../fixtures/corpus/${f}`, import.meta.url));
 const MESSAGES = [corpus('20-leading-dots.eml'), corpus('04-alternative.eml')];
-const sha = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
-const crlf = (b: Buffer): Buffer => Buffer.from(b.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1');
 
 let mt: TestMailtap;
 let dv: Dovecot;
