@@ -6,10 +6,7 @@
 // APPEND. mailtap works out ENVELOPEs as mail arrives, so its first FETCH is warm; it is then
 // restarted, and measured once more with nothing cached ("after a restart").
 // Run: npx tsx test/bench/imap-bench.ts [--n 10000]
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort, startProcess, waitForPort, type Proc } from './procs.js';
+import { freePort, scratchDir, startProcess, waitForPort, type Proc } from './procs.js';
 import { dovecotMissing, startDovecot, type Dovecot } from '../helpers/dovecot.js';
 import { RawImap } from '../helpers/imap-client.js';
 import { RawSmtp } from '../helpers/smtp-client.js';
@@ -136,7 +133,7 @@ const ms = (x: number): string => `${x.toFixed(1)} ms`.padStart(11);
 async function main(): Promise<void> {
   const missing = dovecotMissing();
   if (missing) throw new Error(`the comparison needs Dovecot: ${missing}`);
-  const dataDir = await mkdtemp(join(tmpdir(), 'mailtap-imap-bench-'));
+  const dataDir = await scratchDir('mailtap-imap-bench-');
   const [smtp, imap, http] = [await freePort(), await freePort(), await freePort()];
   let mailtap: Proc | null = null;
   let dovecot: Dovecot | null = null;
@@ -196,7 +193,6 @@ async function main(): Promise<void> {
   } finally {
     await mailtap?.stop();
     await dovecot?.stop();
-    await rm(dataDir, { recursive: true, force: true });
   }
 }
 

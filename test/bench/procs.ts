@@ -1,6 +1,29 @@
 // Child processes for benchmarks: started, waited for, and always stopped by PID.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const scratch: string[] = [];
+
+/**
+ * A data directory for one measured run, removed when the benchmark ends rather than when the
+ * run does. Deleting ten thousand files just before the next run would bill that run for it:
+ * on ext4 without a journal (these VMs), creating an inode scans past every inode deleted in
+ * the last few seconds (ext4's recently_deleted()), which perf showed as a fifth of the CPU of
+ * the run after.
+ */
+export async function scratchDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  scratch.push(dir);
+  return dir;
+}
+
+process.on('exit', () => {
+  for (const d of scratch.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 export interface Proc {
   child: ChildProcess;

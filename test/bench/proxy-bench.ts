@@ -8,10 +8,7 @@
 // It prints messages per second and mailtap's ratio to socat. Absolute numbers on these
 // machines are noisy; the ratio in the same run is the result.
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort, startProcess, waitForPort, type Proc } from './procs.js';
+import { freePort, scratchDir, startProcess, waitForPort, type Proc } from './procs.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const quick = process.argv.includes('--quick');
@@ -46,13 +43,12 @@ const relays: Relay[] = [
   {
     name: 'mailtap',
     async start(upstream) {
-      const dir = await mkdtemp(join(tmpdir(), 'mailtap-bench-proxy-'));
+      const dir = await scratchDir('mailtap-bench-proxy-');
       const port = await freePort();
       const http = await freePort();
       const spec = `smtp://127.0.0.1:${port}=127.0.0.1:${upstream}?tls=none&upstream-tls=none&name=bench`;
       const args = ['bin/mailtap.js', 'serve', '--data', dir, '--smtp-port', '0', '--pop3-port', '0', '--imap-port', '0', '--http-port', String(http), '--proxy', spec];
       const proc = startProcess('mailtap', process.execPath, args, { cwd: root });
-      proc.onStop(() => rm(dir, { recursive: true, force: true }));
       await waitForPort(port);
       await waitForPort(http); // the proxy listener can be up before the HTTP server
       await fetch(`http://127.0.0.1:${http}/api/settings`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ retention: { maxMessages: 0, maxSessions: 0 } }) });

@@ -6,10 +6,7 @@
 // Children are started through `sh -c 'ulimit -n …; exec …'` when the soft descriptor limit is
 // low, so that 1,000 concurrent sessions fit; all are stopped by PID (procs.ts).
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort, startProcess, waitForPort, type Proc } from './procs.js';
+import { freePort, scratchDir, startProcess, waitForPort, type Proc } from './procs.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 export const RELAYS = ['direct', 'socat', 'mailtap'] as const;
@@ -63,7 +60,7 @@ export interface MailtapProxy {
 
 /** mailtap with one proxy listener (plain both sides) per [protocol, upstream port]. */
 export async function startMailtapProxy(upstreams: [protocol: 'smtp' | 'imap' | 'pop3', port: number][]): Promise<MailtapProxy> {
-  const dir = await mkdtemp(join(tmpdir(), 'mailtap-bench-proxy-'));
+  const dir = await scratchDir('mailtap-bench-proxy-');
   const http = await freePort();
   const ports: number[] = [];
   const args = ['bin/mailtap.js', 'serve', '--data', dir, '--smtp-port', '0', '--pop3-port', '0', '--imap-port', '0', '--http-port', String(http)];
@@ -73,7 +70,6 @@ export async function startMailtapProxy(upstreams: [protocol: 'smtp' | 'imap' | 
     args.push('--proxy', `${protocol}://127.0.0.1:${port}=127.0.0.1:${upstream}?tls=none&upstream-tls=none&name=bench-${protocol}-${i}`);
   }
   const proc = startRaised('mailtap', process.execPath, args, { cwd: root });
-  proc.onStop(() => rm(dir, { recursive: true, force: true }));
   const base = `http://127.0.0.1:${http}`;
   try {
     await waitForPort(http);

@@ -6,10 +6,8 @@
 // 100,000, and the longest event-loop stall during ingest.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startProcess, waitForPort, type Proc } from './procs.js';
+import { freePort, scratchDir, startProcess, waitForPort, type Proc } from './procs.js';
 import { proxyBench } from './proxy-bench.js';
 import { proxyImapBench } from './proxy-imap-bench.js';
 import { proxyLatencyBench } from './proxy-latency-bench.js';
@@ -52,9 +50,8 @@ const peers: Peer[] = [
     name: 'mailtap',
     share: 1,
     async start() {
-      const dir = await mkdtemp(join(tmpdir(), 'mailtap-bench-'));
+      const dir = await scratchDir('mailtap-bench-');
       const r = await startMailtap(dir);
-      r.proc.onStop(() => rm(dir, { recursive: true, force: true }));
       return r;
     },
   },
@@ -154,7 +151,7 @@ async function throughput(): Promise<void> {
 
 async function scaleRun(): Promise<void> {
   console.log('\n== mailtap at 10,000 and 100,000 stored messages ==');
-  const dir = await mkdtemp(join(tmpdir(), 'mailtap-bench-scale-'));
+  const dir = await scratchDir('mailtap-bench-scale-');
   const p = await startMailtap(dir);
   try {
     await stats(p.http, true);
@@ -168,7 +165,6 @@ async function scaleRun(): Promise<void> {
     console.log(`  ${page100.total} stored: peak RSS ${(s100.peakRssBytes / 2 ** 20).toFixed(0)} MB, GET /api/messages first page ${page100.median.toFixed(1)} ms (median of 21), longest stall ${s100.eventLoop.maxMs.toFixed(1)} ms`);
   } finally {
     await p.proc.stop();
-    await rm(dir, { recursive: true, force: true });
   }
 }
 

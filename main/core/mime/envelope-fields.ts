@@ -3,7 +3,7 @@
 
 import { parseAddressHeader } from 'mailparser';
 import type { Address, MessageSummary } from '../../../shared/types.js';
-import { allValues, decodeWords, excerpt, firstValue, type HeaderField } from './header-block.js';
+import { allValues, decodeWords, detach, excerpt, firstValue, type HeaderField } from './header-block.js';
 
 export type EnvelopeFields = Pick<MessageSummary, 'from' | 'to' | 'cc' | 'subject' | 'messageId' | 'date'>;
 
@@ -13,8 +13,8 @@ export function readEnvelopeFields(fields: readonly HeaderField[], warnings: str
     from: from[0] ?? null,
     to: readAddresses(allValues(fields, 'to'), 'To', warnings),
     cc: readAddresses(allValues(fields, 'cc'), 'Cc', warnings),
-    subject: decodeWords(firstValue(fields, 'subject') ?? ''),
-    messageId: firstValue(fields, 'message-id')?.replace(/\s+/g, '') || null,
+    subject: detach(decodeWords(firstValue(fields, 'subject') ?? '')),
+    messageId: detach(firstValue(fields, 'message-id')?.replace(/\s+/g, '') ?? '') || null,
     date: readDate(firstValue(fields, 'date'), warnings),
   };
 }
@@ -27,7 +27,7 @@ function readAddresses(values: string[], label: string, warnings: string[]): Add
   if (values.length === 0) return [];
   try {
     return parseAddressHeader(values, { flatten: true })
-      .value.map((a) => ({ name: a.name, address: a.address ?? '' }))
+      .value.map((a) => ({ name: detach(a.name), address: detach(a.address ?? '') }))
       .filter((a) => a.name !== '' || a.address !== '');
   } catch {
     warnings.push(`the ${label} field cannot be read as an address list`);

@@ -53,6 +53,14 @@ parentPort.on('message', (m) => {
 });
 `;
 
+/** Below this, cloning costs less than a transfer (which detaches the whole buffer). */
+const HAND_OVER_MIN = 64 * 1024;
+
+/** True when `data` spans all of a plain ArrayBuffer: not a slice of Node's pool, not shared. */
+function ownsItsMemory(data: Uint8Array): boolean {
+  return data.buffer instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
+}
+
 interface Waiting {
   resolve: () => void;
   reject: (e: Error) => void;
@@ -83,9 +91,15 @@ export class DurableWriter {
     }
   }
 
-  /** Create `path` (it must not exist) holding `data`, durably. */
-  write(path: string, data: Uint8Array, mode = 0o600): Promise<void> {
-    return this.send(this.workers[this.turn++ % this.workers.length]!, { op: 'create', path, data, mode });
+  /**
+   * Create `path` (it must not exist) holding `data`, durably. With `handOver`, a large `data`
+   * that alone owns its memory is moved to the worker instead of copied (twice: postMessage
+   * clones it, then the worker reads the clone): it is unusable afterwards.
+   */
+  write(path: string, data: Uint8Array, mode = 0o600, handOver = false): Promise<void> {
+    const w = this.workers[this.turn++ % this.workers.length]!;
+    const move = handOver && data.byteLength >= HAND_OVER_MIN && ownsItsMemory(data);
+    return this.send(w, { op: 'create', path, data, mode }, move ? [data.buffer as ArrayBuffer] : []);
   }
 
   /**
@@ -103,11 +117,11 @@ export class DurableWriter {
     return this.send(this.workers[0]!, { op: 'close', path });
   }
 
-  private send(w: Worker, message: Record<string, unknown>): Promise<void> {
+  private send(w: Worker, message: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<void> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      w.postMessage({ id, ...message });
+      w.postMessage({ id, ...message }, transfer);
     });
   }
 

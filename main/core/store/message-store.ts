@@ -31,6 +31,9 @@ export interface NewMessage {
   mboxFrom?: string;
 }
 
+/** Messages this large are handed over to the file writer rather than copied to it. */
+const LARGE_MESSAGE = 64 * 1024;
+
 type Record =
   | { op: 'add'; m: MessageSummary }
   | { op: 'del'; ids: string[] }
@@ -128,8 +131,11 @@ export class MessageStore {
     summary.flags = m.flags ?? [];
     summary.read = m.read ?? false;
     if (m.mboxFrom) summary.mboxFrom = m.mboxFrom;
-    await this.persist(raw, summary);
-    this.changed({ type: 'added', item: summary, raw });
+    // A large message goes to the writer without a copy; the IMAP facts then read its header
+    // from the file, when an IMAP client asks.
+    const handOver = raw.length >= LARGE_MESSAGE;
+    await this.persist(raw, summary, handOver);
+    this.changed({ type: 'added', item: summary, ...(handOver ? {} : { raw }) });
     return summary;
   }
 
@@ -137,12 +143,12 @@ export class MessageStore {
    * Write a new message's file and journal record, then index it. Its UID is already taken;
    * it stays pending (holding back the folder's horizon) until this settles.
    */
-  private async persist(raw: Buffer, summary: MessageSummary): Promise<void> {
+  private async persist(raw: Buffer, summary: MessageSummary, handOver = false): Promise<void> {
     const { id, folder = INBOX, uid = 0 } = summary;
     try {
       // The file is created and fsynced on a worker thread; then its journal record is group-
       // committed together with an fsync of the directory, so the new entry is durable too.
-      await this.writer.write(this.file(id), raw);
+      await this.writer.write(this.file(id), raw, 0o600, handOver);
       await this.journal.commit({ op: 'add', m: summary }, this.dir);
       this.byId.set(id, summary);
       this.order.push(id);

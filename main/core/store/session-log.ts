@@ -21,7 +21,7 @@ const segName = (n: number): string => `${String(n).padStart(8, '0')}.mtlog`;
 
 interface Pending {
   segment: number;
-  data: Buffer;
+  data: Buffer[];
   resolve: () => void;
   reject: (e: Error) => void;
 }
@@ -56,14 +56,19 @@ export class SessionLog {
     if ((await this.fh.stat()).size === 0) await this.fh.write(LOG_MAGIC);
   }
 
-  /** Append a chunk; its location is known at once, and the promise says when it is written. */
-  append(data: Buffer): { loc: ChunkLoc; written: Promise<void> } {
-    if (this.size + data.length > SEGMENT_BYTES && this.size > LOG_MAGIC.length) {
+  /**
+   * Append a chunk, given as the buffers that make it up (written contiguously, in order); its
+   * location is known at once, and the promise says when it is written.
+   */
+  append(data: Buffer[]): { loc: ChunkLoc; written: Promise<void> } {
+    let length = 0;
+    for (const b of data) length += b.length;
+    if (this.size + length > SEGMENT_BYTES && this.size > LOG_MAGIC.length) {
       this.segment++;
       this.size = LOG_MAGIC.length;
     }
-    const loc: ChunkLoc = [this.segment, this.size, data.length];
-    this.size += data.length;
+    const loc: ChunkLoc = [this.segment, this.size, length];
+    this.size += length;
     this.ref(loc[0], 1);
     const written = new Promise<void>((resolve, reject) => {
       this.queue.push({ segment: loc[0], data, resolve, reject });
@@ -82,7 +87,7 @@ export class SessionLog {
       const batch = this.queue.splice(0, n);
       try {
         if (seg !== this.openSeg) await this.openSegment(seg);
-        await this.fh!.writev(batch.map((b) => b.data));
+        await this.fh!.writev(batch.flatMap((b) => b.data));
         for (const b of batch) b.resolve();
       } catch (e) {
         for (const b of batch) b.reject(e as Error);

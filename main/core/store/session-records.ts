@@ -76,14 +76,26 @@ export interface SessionRecords {
   keyLog: KeyLogRecord[];
 }
 
-function record(id: string, type: number, flags: number, t: number, payload: Buffer): Buffer {
-  const h = Buffer.alloc(PREFIX);
+/** Payloads up to this size are copied in with their header; larger ones are referenced. */
+const COPY_MAX = 4096;
+
+/**
+ * One record as buffers to write in order. A large payload (a DATA chunk of a big message) is
+ * not copied: it goes to the log by writev, after its header. Socket chunks are never reused,
+ * so holding on to one until the next flush is safe.
+ */
+function record(id: string, type: number, flags: number, t: number, payload: Buffer): Buffer[] {
+  const small = payload.length <= COPY_MAX;
+  const h = Buffer.allocUnsafe(PREFIX + (small ? payload.length : 0));
   h.write(id, 0, ID_LEN, 'latin1');
   h[ID_LEN] = type;
   h[ID_LEN + 1] = flags;
+  h.writeUInt16LE(0, ID_LEN + 2);
   h.writeUInt32LE(payload.length, ID_LEN + 4);
   h.writeDoubleLE(t, ID_LEN + 8);
-  return Buffer.concat([h, payload]);
+  if (!small) return [h, payload];
+  payload.copy(h, PREFIX);
+  return [h];
 }
 
 /**
@@ -157,17 +169,22 @@ export class RecordBuffer {
     this.push(record(this.id, EVENTS, 0, events[0]!.t, Buffer.from(json)));
   }
 
-  /** Everything collected so far, as one chunk; the buffer starts over. */
-  take(): Buffer | null {
+  /**
+   * Everything collected so far, as the buffers of one chunk (written together, in order, by
+   * writev); the buffer starts over.
+   */
+  take(): Buffer[] | null {
     if (!this.parts.length) return null;
-    const chunk = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts);
+    const chunk = this.parts;
     this.parts = [];
     this.bytes = 0;
     return chunk;
   }
 
-  private push(b: Buffer): void {
-    this.parts.push(b);
-    this.bytes += b.length;
+  private push(bufs: Buffer[]): void {
+    for (const b of bufs) {
+      this.parts.push(b);
+      this.bytes += b.length;
+    }
   }
 }

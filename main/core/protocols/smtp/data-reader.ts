@@ -53,6 +53,7 @@ export class DataReader {
     return this.finished;
   }
 
+  /** `input` must not be changed after the push: the payload keeps views into it. */
   push(input: Uint8Array): DataPush {
     if (this.finished) return { done: true, consumed: 0 };
     const chunk = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
@@ -127,7 +128,9 @@ export class DataReader {
     if (to <= from) return;
     this.size += to - from;
     if (!this.keepBytes) return;
-    if (this.size <= this.maxSize) this.chunks.push(Buffer.from(buf.subarray(from, to)));
+    // A view, not a copy: pushed input is never changed afterwards (socket chunks are fresh
+    // each read), and the store copies the chunks into the message once.
+    if (this.size <= this.maxSize) this.chunks.push(buf.subarray(from, to));
     else if (this.chunks.length) this.chunks.length = 0;
   }
 
