@@ -54,9 +54,12 @@ export interface AuthSecret {
   seq: number;
   mechanism: string;
   user: string | null;
-  /** The password as sent; for CRAM-MD5 and APOP the digest, which is not a password. */
+  /**
+   * The password as sent; for CRAM-MD5 and APOP the digest, which is not a password; for
+   * XOAUTH2 and OAUTHBEARER (RFC 7628) the OAuth 2.0 bearer token.
+   */
   secret: string | null;
-  kind: 'password' | 'digest' | null;
+  kind: 'password' | 'digest' | 'token' | null;
   /** Why there is no secret, or what the secret is not. */
   note: string | null;
 }

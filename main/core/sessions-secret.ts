@@ -7,6 +7,8 @@ import type { Leg, Protocol, TimelineEvent } from '../../shared/types.js';
 import { badRequest, notFound } from './errors.js';
 import { createDissector } from './protocols/dissector.js';
 import { unmaskedSecretOf } from './protocols/exchange-events.js';
+import { LOGIN_LITERAL_LIMIT } from './protocols/imap/login-args.js';
+import { BEARER_MECHANISMS } from './protocols/sasl-decode.js';
 import type { SessionStore } from './store/session-store.js';
 import type { WireRecord } from './store/session-records.js';
 
@@ -45,25 +47,23 @@ export function authSecretsFromWire(protocol: Protocol, leg: Leg, wire: readonly
   return out;
 }
 
-/** IMAP LOGIN sends the password as an atom or a quoted string (RFC 3501 §4.3). */
-function imapString(s: string): string | null {
-  if (/^\{\d+\+?\}$/.test(s)) return null; // a literal: its bytes are a payload, see the wire log
-  if (s.startsWith('"') && s.endsWith('"') && s.length >= 2) return s.slice(1, -1).replace(/\\(["\\])/g, '$1');
-  return s;
-}
-
 /** Shape one unmasked auth as the API answers it: what the secret is, and what it is not. */
 export function describeSecret(protocol: Protocol, seq: number, a: UnmaskedAuth): AuthSecret {
-  let secret = a.secret;
-  let note: string | null = null;
-  if (secret !== null && protocol === 'imap' && a.mechanism === 'LOGIN') {
-    secret = imapString(secret);
-    if (secret === null) note = 'The password was sent as an IMAP literal; the wire log holds it.';
-  }
+  const { secret } = a;
   const digest = DIGESTS[a.mechanism];
-  if (secret === null) note ??= `The ${a.mechanism} exchange carried no secret that mailtap can decode.`;
-  else if (digest) note = `This is ${digest}.`;
-  return { seq, mechanism: a.mechanism, user: a.user, secret, kind: secret === null ? null : digest ? 'digest' : 'password', note };
+  const bearer = BEARER_MECHANISMS.includes(a.mechanism);
+  let note: string | null = null;
+  if (secret === null) {
+    // IMAP LOGIN's password is an atom, a quoted string or a literal (RFC 3501 §6.2.3); the
+    // dissector reads literals up to LOGIN_LITERAL_LIMIT octets.
+    note =
+      protocol === 'imap' && a.mechanism === 'LOGIN'
+        ? `No password was decoded: none was sent, or it was an IMAP literal over ${LOGIN_LITERAL_LIMIT} octets; the wire log holds the bytes.`
+        : `The ${a.mechanism} exchange carried no secret that mailtap can decode.`;
+  } else if (digest) note = `This is ${digest}.`;
+  else if (bearer) note = `This is an OAuth 2.0 bearer token (RFC 6750; ${a.mechanism === 'OAUTHBEARER' ? 'RFC 7628' : 'the XOAUTH2 profile'}), not a password: it grants access to the account until it expires.`;
+  const kind = secret === null ? null : digest ? 'digest' : bearer ? 'token' : 'password';
+  return { seq, mechanism: a.mechanism, user: a.user, secret, kind, note };
 }
 
 export async function sessionSecret(store: SessionStore, id: string, seq: number): Promise<AuthSecret> {

@@ -60,9 +60,10 @@ describe('IMAP dissector', () => {
 
   test('LOGIN: the password is masked and an auth event says who', () => {
     const ev = dissect([['c', 'a LOGIN "bob@y.test" "s3cret"\r\n'], ['s', 'a OK [CAPABILITY IMAP4rev1] Logged in\r\n']]);
-    assert.equal(exchanges(ev)[0]!.command!.line, 'a LOGIN "bob@y.test" ••••••••');
+    // The mask is as long as the password, not as its quoted form.
+    assert.equal(exchanges(ev)[0]!.command!.line, 'a LOGIN "bob@y.test" ••••••');
     assert.ok(!JSON.stringify(ev).includes('s3cret'));
-    assert.deepEqual(ev.find((e) => e.kind === 'auth'), { kind: 'auth', t: 10, leg: 'client', mechanism: 'LOGIN', user: 'bob@y.test', secretMasked: '••••••••', ok: true });
+    assert.deepEqual(ev.find((e) => e.kind === 'auth'), { kind: 'auth', t: 10, leg: 'client', mechanism: 'LOGIN', user: 'bob@y.test', secretMasked: '••••••', ok: true });
   });
 
   test('AUTHENTICATE with continuations and with SASL-IR', () => {
@@ -112,4 +113,82 @@ describe('IMAP dissector', () => {
   test('a connection that closes mid-command leaves an incomplete exchange', () => {
     assert.deepEqual(summary(dissect([['c', 'a FETCH 1:* FLAGS\r\n'], ['s', '* 1 FETCH (FLAGS ())\r\n']])), ['a FETCH 1:* FLAGS => * (incomplete)']);
   });
+});
+
+// LOGIN's user and password are astrings (RFC 3501 §6.2.3, §9): atoms, quoted strings with
+// escapes, or literals, synchronising (after "+", §7.5) or not (LITERAL+, RFC 7888).
+describe('IMAP dissector: LOGIN arguments', () => {
+  const rows: Array<{ name: string; steps: Step[]; line: string; user: string | null; secret: string | null; ok?: boolean }> = [
+    {
+      name: 'a synchronising literal password',
+      steps: [['c', 'a1 LOGIN alice {6}\r\n'], ['s', '+ Ready\r\n'], ['c', 's3kr1t\r\n'], ['s', 'a1 OK Logged in\r\n']],
+      line: 'a1 LOGIN alice ••••••',
+      user: 'alice',
+      secret: 's3kr1t',
+    },
+    {
+      name: 'a LITERAL+ password with a space, a quote and UTF-8',
+      steps: [['c', 'a1 LOGIN "al ice" {10+}\r\np "wörd x\r\n'], ['s', 'a1 OK Logged in\r\n']],
+      line: 'a1 LOGIN "al ice" •••••••••',
+      user: 'al ice',
+      secret: 'p "wörd x',
+    },
+    {
+      name: 'user and password both synchronising literals',
+      steps: [['c', 'x LOGIN {16}\r\n'], ['s', '+ go\r\n'], ['c', 'bob@example.test {4}\r\n'], ['s', '+ go\r\n'], ['c', 'pw\r\n\r\n'], ['s', 'x NO [AUTHENTICATIONFAILED] no\r\n']],
+      line: 'x LOGIN {16} ••••',
+      user: 'bob@example.test',
+      secret: 'pw\r\n',
+      ok: false,
+    },
+    {
+      name: 'a literal user and a quoted password with escapes',
+      steps: [['c', 'x LOGIN {5+}\r\ncarol "p\\"w\\\\d"\r\n'], ['s', 'x OK\r\n']],
+      line: 'x LOGIN {5+} •••••',
+      user: 'carol',
+      secret: 'p"w\\d',
+    },
+    {
+      name: 'an empty literal password',
+      steps: [['c', 'x LOGIN dan {0}\r\n'], ['s', '+ go\r\n'], ['c', '\r\n'], ['s', 'x NO\r\n']],
+      line: 'x LOGIN dan •',
+      user: 'dan',
+      secret: '',
+      ok: false,
+    },
+    {
+      name: 'a literal over the limit is not read',
+      steps: [['c', `x LOGIN erin {2000+}\r\n${'z'.repeat(2000)}\r\n`], ['s', 'x NO\r\n']],
+      line: 'x LOGIN erin •••••••',
+      user: 'erin',
+      secret: null,
+      ok: false,
+    },
+  ];
+  test('a refused synchronising literal: the command shows its mask, and there is no auth event', () => {
+    const ev = dissect([['c', 'a1 LOGIN alice {6}\r\n'], ['s', 'a1 NO [TOOBIG] no\r\n'], ['c', 'a2 NOOP\r\n'], ['s', 'a2 OK\r\n']]);
+    assert.deepEqual(summary(ev), ['a1 LOGIN alice ••• => NO', 'a2 NOOP => OK']);
+    assert.equal(ev.filter((e) => e.kind === 'auth').length, 0);
+  });
+
+  for (const r of rows)
+    for (const bytewise of [false, true])
+      test(`${r.name}${bytewise ? ', one byte at a time' : ''}`, () => {
+        const d = new ImapDissector();
+        const ev: TimelineEventInput[] = [];
+        for (const [dir, text] of r.steps) {
+          const bytes = Buffer.from(text, 'utf8');
+          for (const part of bytewise ? [...bytes].map((b) => Buffer.from([b])) : [bytes]) ev.push(...d.onData(dir === 'c' ? 'c2s' : 's2c', part, 1));
+        }
+        ev.push(...d.onClose(1000));
+        const ex = exchanges(ev);
+        assert.equal(ex.length, 1);
+        assert.equal(ex[0]!.command!.line, r.line);
+        assert.equal(ex[0]!.payload, undefined, 'a LOGIN literal is a secret, not a payload');
+        const auth = ev.find((e) => e.kind === 'auth');
+        assert.ok(auth && auth.kind === 'auth');
+        assert.deepEqual([auth.user, auth.ok], [r.user, r.ok ?? true]);
+        assert.equal(auth.secretMasked, r.secret === null ? null : '•'.repeat(Math.min(Math.max(r.secret.length, 1), 12)));
+        if (r.secret) assert.ok(!JSON.stringify(ev).includes(r.secret.trim()), 'the password is nowhere in the timeline');
+      });
 });

@@ -22,7 +22,7 @@ after(() => host.close());
 describe('IMAP server: connection and login', () => {
   test('greeting carries the capabilities; CAPABILITY lists them again', async () => {
     const r = await playImap(host, ['c1 CAPABILITY\r\n']);
-    assert.match(r.lines[0]!, /^\* OK \[CAPABILITY IMAP4rev1 .*STARTTLS.*AUTH=PLAIN AUTH=LOGIN\] /);
+    assert.match(r.lines[0]!, /^\* OK \[CAPABILITY IMAP4rev1 .*STARTTLS.*AUTH=PLAIN AUTH=LOGIN AUTH=XOAUTH2 AUTH=OAUTHBEARER\] /);
     assert.match(r.lines[1]!, /^\* CAPABILITY IMAP4rev1 LITERAL\+ SASL-IR ID ENABLE IDLE NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN SPECIAL-USE/);
     assert.deepEqual(tagged(r), ['c1 OK']);
   });
@@ -59,6 +59,27 @@ describe('IMAP server: connection and login', () => {
     assert.deepEqual(tagged(c), ['a BAD', 'b OK']);
     const m = await playImap(host, ['a AUTHENTICATE CRAM-MD5\r\n']);
     assert.deepEqual(tagged(m), ['a NO']);
+  });
+
+  test('AUTHENTICATE XOAUTH2 and OAUTHBEARER (RFC 7628): any token by default; a wrong one gets the error challenge', async () => {
+    const b64 = (s: string): string => Buffer.from(s).toString('base64');
+    const xoauth2 = (user: string, token: string): string => b64(`user=${user}\x01auth=Bearer ${token}\x01\x01`);
+    const bearer = (user: string, token: string): string => b64(`n,a=${user},\x01host=h\x01port=143\x01auth=Bearer ${token}\x01\x01`);
+    for (const bytewise of [false, true]) {
+      const any = await playImap(host, [`a AUTHENTICATE XOAUTH2 ${xoauth2('bob', 'tok')}\r\n`, 'b AUTHENTICATE OAUTHBEARER\r\n'], { bytewise });
+      assert.deepEqual(tagged(any), ['a OK', 'b BAD'], 'logged in: AUTHENTICATE is not allowed again');
+      const config = { credentials: [{ user: 'bob', password: 'tok' }] };
+      const r = await playImap(
+        host,
+        ['a AUTHENTICATE OAUTHBEARER\r\n', `${bearer('bob', 'nope')}\r\n`, 'AQ==\r\n', `b AUTHENTICATE XOAUTH2 ${xoauth2('bob', 'nope')}\r\n`, '\r\n', `c AUTHENTICATE OAUTHBEARER ${bearer('bob', 'tok')}\r\n`],
+        { config, bytewise },
+      );
+      const err = r.lines.filter((l) => l.startsWith('+ ey'));
+      assert.equal(err.length, 2, r.lines.join('\n'));
+      assert.equal(JSON.parse(Buffer.from(err[0]!.slice(2), 'base64').toString()).status, 'invalid_token');
+      assert.deepEqual(tagged(r), ['a NO', 'b NO', 'c OK']);
+      assert.match(r.lines.find((l) => l.startsWith('a NO'))!, /\[AUTHENTICATIONFAILED\]/);
+    }
   });
 
   test('STARTTLS: plaintext pipelined after it is dropped; after TLS, no STARTTLS is offered', async () => {

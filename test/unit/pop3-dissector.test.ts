@@ -88,7 +88,7 @@ describe('POP3 dissector', () => {
   test('listings keep their lines in the reply (CAPA, LIST, UIDL)', () => {
     const ex = exchanges(dissect(dialogue(chunks).wire));
     const capa = ex.find((e) => e.command?.verb === 'CAPA')!;
-    assert.ok(capa.replies[0]!.lines.some((l) => l.text === 'SASL PLAIN LOGIN CRAM-MD5'));
+    assert.ok(capa.replies[0]!.lines.some((l) => l.text === 'SASL PLAIN LOGIN CRAM-MD5 XOAUTH2 OAUTHBEARER'));
     const uidl = ex.find((e) => e.command?.verb === 'UIDL')!;
     assert.deepEqual(uidl.replies[0]!.lines.slice(1).map((l) => l.text), MESSAGES.map((m, i) => `${i + 1} ${m.id}`));
     const retr = ex.find((e) => e.command?.verb === 'RETR')!;

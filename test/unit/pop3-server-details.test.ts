@@ -131,7 +131,7 @@ describe('POP3 server codec: details', () => {
     const r = play(mk(), ['CAPA\r\n' + LOGIN + 'CAPA\r\n'], { serve: new FakeHost().serve });
     const { bodies } = responses(r, ['+OK', '+OK*', '+OK', '+OK', '+OK*']);
     const before = bodies[0]!.split('\r\n');
-    for (const c of ['TOP', 'UIDL', 'USER', 'SASL PLAIN LOGIN CRAM-MD5', 'RESP-CODES', 'PIPELINING', 'AUTH-RESP-CODE', 'STLS', 'IMPLEMENTATION mailtap']) assert.ok(before.includes(c), `missing ${c}`);
+    for (const c of ['TOP', 'UIDL', 'USER', 'SASL PLAIN LOGIN CRAM-MD5 XOAUTH2 OAUTHBEARER', 'RESP-CODES', 'PIPELINING', 'AUTH-RESP-CODE', 'STLS', 'IMPLEMENTATION mailtap']) assert.ok(before.includes(c), `missing ${c}`);
     assert.ok(!bodies[1]!.split('\r\n').includes('STLS'));
     const none = play(mk({ tlsAvailable: false }), ['CAPA\r\n']);
     assert.ok(!none.sent.includes('STLS'));

@@ -1,5 +1,6 @@
 // sessions.secret and sessions.payload: the wire log dissected again gives each auth event's
-// secret unmasked (PLAIN, LOGIN, CRAM-MD5, IMAP LOGIN, POP3 USER/PASS and APOP), and the bytes
+// secret unmasked (PLAIN, LOGIN, CRAM-MD5, XOAUTH2 and OAUTHBEARER tokens, IMAP LOGIN with
+// atoms, quoted strings and literals, POP3 USER/PASS and APOP), and the bytes
 // of an exchange's payload. The timeline itself keeps only masks.
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
@@ -118,6 +119,66 @@ describe('sessions.secret decoding', () => {
     ]);
     assert.deepEqual([a!.mechanism, a!.user, a!.secret, a!.kind], ['APOP', 'mrose', 'c4c9334bac560ecc979e58001b3e22fb', 'digest']);
     assert.match(a!.note!, /RFC 1939/);
+  });
+
+  test('SMTP XOAUTH2: the user, and the bearer token, which is not a password', () => {
+    const token = 'ya29.a0AfH6SMBx-token';
+    const [a] = reveal('smtp', [
+      ['s2c', '220 mx\r\n'],
+      ['c2s', `AUTH XOAUTH2 ${b64(`user=alice@example.com\x01auth=Bearer ${token}\x01\x01`)}\r\n`],
+      ['s2c', '235 2.7.0 ok\r\n'],
+    ]);
+    assert.deepEqual([a!.mechanism, a!.user, a!.secret, a!.kind], ['XOAUTH2', 'alice@example.com', token, 'token']);
+    assert.match(a!.note!, /bearer token/);
+  });
+
+  test('IMAP OAUTHBEARER refused: the dummy answer to the error challenge leaves the token', () => {
+    const [a] = reveal('imap', [
+      ['s2c', '* OK ready\r\n'],
+      ['c2s', `t0 AUTHENTICATE OAUTHBEARER ${b64('n,a=a=2Cb@x,\x01host=h\x01port=143\x01auth=Bearer tok-123\x01\x01')}\r\n`],
+      ['s2c', `+ ${b64('{"status":"invalid_token"}')}\r\n`],
+      ['c2s', 'AQ==\r\n'],
+      ['s2c', 't0 NO failed\r\n'],
+    ]);
+    assert.deepEqual([a!.mechanism, a!.user, a!.secret, a!.kind], ['OAUTHBEARER', 'a,b@x', 'tok-123', 'token']);
+    assert.match(a!.note!, /RFC 7628/);
+  });
+
+  test('an unknown mechanism shows no user and reveals nothing', () => {
+    const [a] = reveal('smtp', [
+      ['s2c', '220 mx\r\n'],
+      ['c2s', `AUTH X-SECRET ${b64('user=mallory\x01auth=Bearer zzz\x01\x01')}\r\n`],
+      ['s2c', '235 ok\r\n'],
+    ]);
+    assert.deepEqual([a!.user, a!.secret, a!.kind], [null, null, null]);
+    assert.match(a!.note!, /X-SECRET/);
+  });
+
+  test('IMAP LOGIN with literals: synchronising, LITERAL+ (RFC 7888), and the user as a literal', () => {
+    const [sync, plus, both] = reveal('imap', [
+      ['s2c', '* OK ready\r\n'],
+      ['c2s', 'a1 LOGIN alice {8}\r\n'],
+      ['s2c', '+ Ready for literal data\r\n'],
+      ['c2s', 'pa ss"\\w\r\n'],
+      ['s2c', 'a1 NO [AUTHENTICATIONFAILED] no\r\n'],
+      ['c2s', 'a2 LOGIN "alice" {7+}\r\nhunter2\r\n'],
+      ['s2c', 'a2 NO [AUTHENTICATIONFAILED] no\r\n'],
+      ['c2s', 'a3 LOGIN {17+}\r\nalice@example.com {3+}\r\nxyz\r\n'],
+      ['s2c', 'a3 OK Logged in\r\n'],
+    ]);
+    assert.deepEqual([sync!.user, sync!.secret, sync!.kind, sync!.note], ['alice', 'pa ss"\\w', 'password', null]);
+    assert.deepEqual([plus!.user, plus!.secret], ['alice', 'hunter2']);
+    assert.deepEqual([both!.user, both!.secret], ['alice@example.com', 'xyz']);
+  });
+
+  test('IMAP LOGIN with a literal over the limit says where the password is', () => {
+    const [a] = reveal('imap', [
+      ['s2c', '* OK ready\r\n'],
+      ['c2s', `a1 LOGIN alice {2048+}\r\n${'p'.repeat(2048)}\r\n`],
+      ['s2c', 'a1 NO no\r\n'],
+    ]);
+    assert.deepEqual([a!.user, a!.secret, a!.kind], ['alice', null, null]);
+    assert.match(a!.note!, /literal over 1024 octets; the wire log/);
   });
 
   test('a cancelled exchange has no secret, and says so', () => {

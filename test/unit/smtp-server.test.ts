@@ -5,6 +5,8 @@ import { SmtpServer, type SmtpServerConfig } from '../../main/core/protocols/smt
 import { codes, play, type PlayOptions } from '../helpers/playbook.js';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
+const XOAUTH2 = (user: string, token: string): string => b64(`user=${user}\x01auth=Bearer ${token}\x01\x01`);
+const OAUTHBEARER = (user: string, token: string): string => b64(`n,a=${user},\x01host=mx\x01port=25\x01auth=Bearer ${token}\x01\x01`);
 const mk = (c: Partial<SmtpServerConfig> = {}): SmtpServer => new SmtpServer({ tlsAvailable: true, challenge: () => '<1.2@test>', ...c });
 
 interface Row {
@@ -104,6 +106,17 @@ const table: Row[] = [
   },
   { name: 'AUTH CRAM-MD5 wrong digest is 535', input: ['EHLO c\r\nAUTH CRAM-MD5\r\n', b64('u ' + '0'.repeat(32)) + '\r\n'], codes: ['220', '250', '334', '535'], config: { credentials: [{ user: 'u', password: 'p' }] } },
   { name: 'AUTH cancelled with *', input: ['EHLO c\r\nAUTH LOGIN\r\n*\r\n'], codes: ['220', '250', '334', '501'] },
+  // OAuth 2.0 bearer tokens: XOAUTH2, and OAUTHBEARER (RFC 7628); a configured password is the token.
+  { name: 'AUTH XOAUTH2 takes any token by default', input: [`EHLO c\r\nAUTH XOAUTH2 ${XOAUTH2('u', 'tok')}\r\n`], codes: ['220', '250', '235'] },
+  { name: 'AUTH OAUTHBEARER after an empty challenge', input: ['EHLO c\r\nAUTH OAUTHBEARER\r\n', `${OAUTHBEARER('u', 'p')}\r\n`], codes: ['220', '250', '334', '235'], config: { credentials: [{ user: 'u', password: 'p' }] } },
+  {
+    name: 'AUTH OAUTHBEARER wrong token: error challenge, AQ==, 535 (RFC 7628 §3.2.2)',
+    input: [`EHLO c\r\nAUTH OAUTHBEARER ${OAUTHBEARER('u', 'bad')}\r\n`, 'AQ==\r\n', 'MAIL FROM:<a@x>\r\n'],
+    codes: ['220', '250', '334', '535', '250'],
+    config: { credentials: [{ user: 'u', password: 'p' }] },
+  },
+  { name: 'AUTH XOAUTH2 wrong token is 535 after the empty answer', input: [`EHLO c\r\nAUTH XOAUTH2 ${XOAUTH2('u', 'bad')}\r\n`, '\r\n'], codes: ['220', '250', '334', '535'], config: { credentials: [{ user: 'u', password: 'p' }] } },
+  { name: 'AUTH XOAUTH2 malformed is 501', input: [`EHLO c\r\nAUTH XOAUTH2 ${b64('user=u')}\r\n`], codes: ['220', '250', '501'] },
   { name: 'AUTH with bad base64 is 501', input: ['EHLO c\r\nAUTH PLAIN !!!\r\n'], codes: ['220', '250', '501'] },
   { name: 'AUTH twice is 503', input: ['EHLO c\r\nAUTH PLAIN ' + b64('\0u\0p') + '\r\nAUTH PLAIN ' + b64('\0u\0p') + '\r\n'], codes: ['220', '250', '235', '503'] },
   { name: 'unknown mechanism is 504', input: ['EHLO c\r\nAUTH GSSAPI\r\n'], codes: ['220', '250', '504'] },
@@ -130,7 +143,7 @@ describe('SMTP server codec: details', () => {
   test('EHLO advertises the extensions the issue names', () => {
     const r = play(mk({ maxMessageSize: 12345 }), ['EHLO client.example\r\n']);
     const kw = r.lines.slice(1).map((l) => l.slice(4));
-    for (const k of ['PIPELINING', 'SIZE 12345', '8BITMIME', 'SMTPUTF8', 'ENHANCEDSTATUSCODES', 'CHUNKING', 'STARTTLS', 'AUTH PLAIN LOGIN CRAM-MD5'])
+    for (const k of ['PIPELINING', 'SIZE 12345', '8BITMIME', 'SMTPUTF8', 'ENHANCEDSTATUSCODES', 'CHUNKING', 'STARTTLS', 'AUTH PLAIN LOGIN CRAM-MD5 XOAUTH2 OAUTHBEARER'])
       assert.ok(kw.includes(k), `missing ${k} in ${kw.join(', ')}`);
     assert.match(r.lines[1]!, /^250-/);
     assert.match(r.lines[r.lines.length - 1]!, /^250 /);

@@ -1,12 +1,13 @@
 // The server side of SASL (RFC 4422) for every protocol the sink speaks: PLAIN (RFC 4616),
-// LOGIN (draft-murchison-sasl-login) and CRAM-MD5 (RFC 2195). It only knows mechanisms;
-// SMTP (RFC 4954), POP3 (RFC 5034) and IMAP (RFC 9051 §6.2.2) each turn its results into their
-// own replies. Pure: base64 lines in, results out.
+// LOGIN (draft-murchison-sasl-login), CRAM-MD5 (RFC 2195), OAUTHBEARER (RFC 7628) and XOAUTH2
+// (Google's and Microsoft's bearer-token profile). It only knows mechanisms; SMTP (RFC 4954),
+// POP3 (RFC 5034) and IMAP (RFC 9051 §6.2.2) each turn its results into their own replies.
+// Pure: base64 lines in, results out.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Credentials } from '../../../shared/types.js';
-import { decodeBase64Text, decodePlain } from './sasl-decode.js';
+import { decodeBase64Text, decodeBearer, decodePlain } from './sasl-decode.js';
 
-export const SASL_MECHANISMS = ['PLAIN', 'LOGIN', 'CRAM-MD5'] as const;
+export const SASL_MECHANISMS = ['PLAIN', 'LOGIN', 'CRAM-MD5', 'XOAUTH2', 'OAUTHBEARER'] as const;
 
 export type SaslResult =
   /** Send this challenge (already base64) and wait for the next client line. */
@@ -19,10 +20,25 @@ type Step = (decoded: string) => SaslResult;
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
+/**
+ * The error challenge of a refused bearer token (RFC 7628 §3.2.2): base64 JSON whose "status"
+ * is an RFC 6750 §3.1 error code. XOAUTH2 servers send the same shape.
+ */
+export const BEARER_ERROR_CHALLENGE = b64(JSON.stringify({ status: 'invalid_token', schemes: 'bearer', scope: 'mail' }));
+
+/** Who logs in with a bearer token that names no user (OAUTHBEARER's authzid is optional). */
+export const BEARER_ANONYMOUS = 'bearer';
+
+function sameSecret(want: string, got: string): boolean {
+  const a = Buffer.from(want);
+  const b = Buffer.from(got);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 /** Empty credentials: anything is accepted (the sink's default). */
-export function checkPassword(credentials: Credentials[], user: string, password: string): boolean {
+export function checkPassword(credentials: readonly Credentials[], user: string, password: string): boolean {
   if (credentials.length === 0) return true;
-  return credentials.some((c) => c.user === user && c.password === password);
+  return credentials.some((c) => c.user === user && sameSecret(c.password, password));
 }
 
 export class SaslServer {
@@ -30,12 +46,12 @@ export class SaslServer {
 
   constructor(
     readonly mechanism: string,
-    private readonly credentials: Credentials[],
+    private readonly credentials: readonly Credentials[],
     private readonly makeChallenge: () => string,
   ) {}
 
-  static supports(mechanism: string): boolean {
-    return (SASL_MECHANISMS as readonly string[]).includes(mechanism.toUpperCase());
+  static supports(mechanism: string, offered: readonly string[] = SASL_MECHANISMS): boolean {
+    return offered.includes(mechanism.toUpperCase());
   }
 
   /** Start the exchange, with the initial response if the client sent one ("=" is empty). */
@@ -55,6 +71,13 @@ export class SaslServer {
         const challenge = this.makeChallenge();
         this.step = (d) => this.cram(challenge, d);
         return { type: 'challenge', challenge: b64(challenge) };
+      }
+      case 'XOAUTH2':
+      case 'OAUTHBEARER': {
+        // Client-first (RFC 7628 §3.1); without an initial response the server's challenge is empty.
+        const mech = this.mechanism.toUpperCase();
+        this.step = (d) => this.bearer(mech, d);
+        return initial === null ? { type: 'challenge', challenge: '' } : this.respond(initial);
       }
       default:
         return { type: 'error', reason: 'unsupported' };
@@ -86,6 +109,21 @@ export class SaslServer {
     const want = createHmac('md5', cred?.password ?? '').update(challenge).digest('hex');
     const ok = !!cred && digest.length === 32 && timingSafeEqual(Buffer.from(want), Buffer.from(digest));
     return this.done(user, ok);
+  }
+
+  /**
+   * XOAUTH2 and OAUTHBEARER: any token is accepted unless credentials are configured; then the
+   * token must be the user's password. A refused token gets the error challenge, and whatever
+   * the client answers (RFC 7628 §3.2.3: a dummy ^A; XOAUTH2 clients send an empty line) the
+   * exchange fails.
+   */
+  private bearer(mechanism: string, decoded: string): SaslResult {
+    const login = decodeBearer(mechanism, decoded);
+    if (!login) return { type: 'error', reason: 'malformed' };
+    const user = login.user ?? this.credentials.find((c) => sameSecret(c.password, login.token))?.user ?? BEARER_ANONYMOUS;
+    if (checkPassword(this.credentials, user, login.token)) return this.done(user, true);
+    this.step = () => this.done(user, false);
+    return { type: 'challenge', challenge: BEARER_ERROR_CHALLENGE };
   }
 
   private done(user: string, ok: boolean): SaslResult {

@@ -2,11 +2,14 @@
 // response (RFC 3501 §2.2.1, pipelining included), collecting the untagged responses and "+"
 // continuations in between. It follows literals both ways ({n} only after the server's "+",
 // {n+} at once), AUTHENTICATE exchanges, IDLE until DONE and STARTTLS; it masks LOGIN passwords
-// and SASL secrets and emits auth events. It only watches, so the sink and the proxy share it.
+// and SASL secrets and emits auth events. A LOGIN's literals (RFC 3501 §6.2.3 astrings) are read
+// for its user and password (login-args.ts) and, being secrets, never become a payload. It only
+// watches, so the sink and the proxy share it.
 import type { Command, Direction, Leg, Micros, PayloadRef, Reply, ReplyLine, ReplyStatus, TimelineEventInput } from '../../../../shared/types.js';
 import type { Dissector } from '../dissector.js';
 import { exchangeEvents, type ExchangeOptions } from '../exchange-events.js';
 import { LineReader } from '../line-reader.js';
+import { LOGIN_LITERAL_LIMIT, loginArgs, type LoginSegment } from './login-args.js';
 import { maskSecret, observeSaslResponse, type SaslSeen } from '../sasl-decode.js';
 import { utf8FromLatin1 } from '../text.js';
 
@@ -26,6 +29,8 @@ interface Pending {
   auth?: SaslSeen;
   /** Not a well-formed tagged command: the server answers it with an untagged BAD. */
   untaggedBad?: boolean;
+  /** A LOGIN's lines and literals, for its user and password. */
+  login?: LoginSegment[];
 }
 
 /**
@@ -39,6 +44,8 @@ const LINE_LIMIT = 64 * 1024;
 /** Untagged responses kept per exchange; a FETCH of thousands keeps its first ones and a count. */
 const KEEP_UNTAGGED = 50;
 const LITERAL_AT_END = /~?\{(\d{1,20})(\+?)\}$/;
+/** Lines and literals of a LOGIN kept for its arguments (user and password need five at most). */
+const LOGIN_SEGMENTS = 8;
 /** tag SP command (RFC 3501 §9): what the server reads as a command at all. */
 const VALID_COMMAND = /^[^\x00-\x20\x7f(){%*"\\+]+ [A-Za-z]+(?: |$)/;
 
@@ -52,6 +59,8 @@ export class ImapDissector implements Dissector {
   /** The command whose lines are still arriving (it waits for a literal). */
   private building: Pending | null = null;
   private clientLiteral = 0;
+  /** The octets of a LOGIN literal being read (kept only up to LOGIN_LITERAL_LIMIT). */
+  private loginLiteral: { p: Pending; chunks: Buffer[]; keep: boolean } | null = null;
   private serverLiteral = 0;
   private serverLine = '';
   private clientPos = 0;
@@ -97,8 +106,12 @@ export class ImapDissector implements Dissector {
         const take = Math.min(bytes.length, this.clientLiteral);
         this.clientLiteral -= take;
         this.clientPos += take;
+        const lit = this.loginLiteral;
+        if (lit?.keep) lit.chunks.push(Buffer.from(bytes.subarray(0, take)));
         this.client.push(bytes.subarray(take));
         if (this.clientLiteral > 0) return;
+        if (lit) lit.p.login?.push(lit.keep ? Buffer.concat(lit.chunks) : null);
+        this.loginLiteral = null;
         this.mode = 'command';
         continue;
       }
@@ -126,11 +139,17 @@ export class ImapDissector implements Dissector {
       this.building = p;
     }
     p.text += text;
+    // LOGIN takes two astrings: more than a few lines and literals is not worth keeping.
+    if (p.login ? p.login.length < LOGIN_SEGMENTS : /^\S+ LOGIN(?: |$)/i.test(p.text)) (p.login ??= []).push(text);
     const lit = LITERAL_AT_END.exec(text);
     this.describe(p, !lit);
     if (lit) {
       this.clientLiteral = Number(lit[1]);
-      p.payload ??= { kind: 'literal', direction: 'c2s', offset: this.clientPos, length: this.clientLiteral };
+      if (p.login) {
+        // A user name or password: read for the auth event, never a payload (it is a secret).
+        if (this.clientLiteral === 0) p.login.push(Buffer.alloc(0));
+        else this.loginLiteral = { p, chunks: [], keep: this.clientLiteral <= LOGIN_LITERAL_LIMIT && p.login.length < LOGIN_SEGMENTS };
+      } else p.payload ??= { kind: 'literal', direction: 'c2s', offset: this.clientPos, length: this.clientLiteral };
       // A synchronising literal comes after the server's "+"; a LITERAL+ one comes at once.
       this.mode = lit[2] !== '+' ? 'hold' : this.clientLiteral > 0 ? 'literal' : 'command';
       return;
@@ -154,9 +173,9 @@ export class ImapDissector implements Dissector {
     let args = utf8FromLatin1(rest);
     if (verb === 'LOGIN') {
       // The password is kept in the wire log only (design: secrets masked in views).
-      const lm = /^("(?:[^"\\]|\\.)*"|\S+) (.*)$/s.exec(args);
-      if (final) p.auth = { mechanism: 'LOGIN', user: lm ? unquote(lm[1]!) : args || null, secret: lm?.[2] ?? null, responses: 1 };
-      if (lm) args = `${lm[1]} ${maskSecret(lm[2]!)}`;
+      const l = loginArgs(p.login ?? [p.text]);
+      if (final) p.auth = { mechanism: 'LOGIN', user: l?.user ?? null, secret: l?.password ?? null, responses: 1 };
+      if (l) args = l.passwordShown === null ? l.userShown : `${l.userShown} ${maskSecret(l.password ?? l.passwordShown)}`;
     } else if (verb === 'AUTHENTICATE') {
       const [mech = '', ir] = args.split(' ');
       if (final) {
@@ -251,6 +270,7 @@ export class ImapDissector implements Dissector {
     if (this.mode === 'hold' && this.clientLiteral > 0) {
       // A synchronising literal refused: the client never sends it.
       this.clientLiteral = 0;
+      this.loginLiteral = null;
       this.building = null;
     }
     if (p.command.verb === 'STARTTLS' && code === 'OK') {
@@ -287,8 +307,4 @@ function statusOf(code: string): ReplyStatus {
   if (code === 'NO') return 'no';
   if (code === 'BAD' || code === 'BYE') return 'bad';
   return 'intermediate';
-}
-
-function unquote(s: string): string {
-  return s.startsWith('"') ? s.slice(1, -1).replace(/\\(.)/g, '$1') : s;
 }

@@ -7,6 +7,7 @@
 import { type Codec, type CodecCommand, type CodecEvent, ascii } from '../types.js';
 import { Args } from './args.js';
 import { commandTable, type Command, type Step } from './commands/index.js';
+import { IMAP_SASL_MECHANISMS } from './commands/auth.js';
 import { type ImapServerConfig, defaultImapServerConfig } from './config.js';
 import { ImapFramer, type FramePart } from './framer.js';
 import type { ImapNotification, ImapRequest } from './requests.js';
@@ -111,7 +112,7 @@ export class ImapServer implements Codec {
   capabilities(): string[] {
     const caps = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UNSELECT', 'UIDPLUS', 'MOVE', 'CHILDREN', 'SPECIAL-USE'];
     if (this.config.tlsAvailable && !this.tls && this.state === 'not-authenticated') caps.push('STARTTLS');
-    if (this.state === 'not-authenticated') caps.push('AUTH=PLAIN', 'AUTH=LOGIN');
+    if (this.state === 'not-authenticated') caps.push(...IMAP_SASL_MECHANISMS.map((m) => `AUTH=${m}`));
     return caps;
   }
 

@@ -1,6 +1,6 @@
 // Logins for the POP3 sink: USER/PASS and APOP (RFC 1939 §7), and the AUTH exchanges of
-// RFC 5034 with PLAIN (RFC 4616) and LOGIN (draft-murchison-sasl-login). Decoding is shared
-// with the dissectors through ../sasl-decode.ts.
+// RFC 5034 with the mechanisms of ../sasl-server.ts (PLAIN, LOGIN, CRAM-MD5, XOAUTH2 and
+// OAUTHBEARER). Decoding is shared with the dissectors through ../sasl-decode.ts.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Pop3Server } from './server.js';
 import { SASL_MECHANISMS, SaslServer, checkPassword as checkCredentials, type SaslResult } from '../sasl-server.js';

@@ -28,7 +28,7 @@ export function AuthText({ e, sessionId }: { e: AuthEvent; sessionId: string }) 
       {e.secretMasked !== null ? (
         <>
           {' '}
-          <span className="muted">{r.state === 'shown' && r.s.kind === 'digest' ? 'digest' : 'secret'}</span> <SecretValue r={r} />
+          <span className="muted">{secretLabel(e.mechanism, r)}</span> <SecretValue r={r} />
           <button
             type="button"
             className="btn ghost tiny reveal"
@@ -48,6 +48,14 @@ export function AuthText({ e, sessionId }: { e: AuthEvent; sessionId: string }) 
       · {outcome}
     </span>
   );
+}
+
+/** What the secret is: a digest (CRAM-MD5, APOP) and a bearer token (XOAUTH2, OAUTHBEARER) are not passwords. */
+function secretLabel(mechanism: string, r: Revealed): string {
+  const kind = r.state === 'shown' ? r.s.kind : null;
+  if (kind === 'digest') return 'digest';
+  if (kind === 'token' || mechanism === 'XOAUTH2' || mechanism === 'OAUTHBEARER') return 'bearer token';
+  return 'secret';
 }
 
 function SecretValue({ r }: { r: Revealed }) {

@@ -1,24 +1,17 @@
 // Logging in: STARTTLS (RFC 3501 §6.2.1), LOGIN (§6.2.3) and AUTHENTICATE (§6.2.2) with PLAIN
-// (RFC 4616) and LOGIN, initial responses allowed (SASL-IR, RFC 4959). Any credentials log in
-// unless some are configured; then only those do.
-import { timingSafeEqual } from 'node:crypto';
-import type { Credentials } from '../../../../../shared/types.js';
-import { decodeBase64Text, decodePlain } from '../../sasl-decode.js';
+// (RFC 4616), LOGIN, XOAUTH2 and OAUTHBEARER (RFC 7628), initial responses allowed (SASL-IR,
+// RFC 4959). The mechanisms are ../../sasl-server.ts's. Any credentials log in unless some are
+// configured; then only those do (a bearer token is then checked as the user's password).
+import { SaslServer, checkPassword, type SaslResult } from '../../sasl-server.js';
 import type { ImapServer, LineMode } from '../server.js';
 import { ask } from './ask.js';
 import type { Command, Step } from './index.js';
 
-function passwordOk(creds: readonly Credentials[], user: string, password: string): boolean {
-  if (creds.length === 0) return true;
-  const p = Buffer.from(password);
-  return creds.some((c) => {
-    const want = Buffer.from(c.password);
-    return c.user === user && want.length === p.length && timingSafeEqual(want, p);
-  });
-}
+/** Advertised as AUTH=… (RFC 3501 §6.1.1); CRAM-MD5 is the SMTP and POP3 sinks' only. */
+export const IMAP_SASL_MECHANISMS = ['PLAIN', 'LOGIN', 'XOAUTH2', 'OAUTHBEARER'] as const;
 
-function* finishLogin(s: ImapServer, c: Command, user: string, password: string): Step {
-  if (!passwordOk(s.config.credentials, user, password)) {
+function* finishLogin(s: ImapServer, c: Command, user: string, ok: boolean): Step {
+  if (!ok) {
     s.no(c, 'Invalid credentials', 'AUTHENTICATIONFAILED');
     return;
   }
@@ -42,45 +35,40 @@ export function login(s: ImapServer, c: Command): Step | void {
   const user = a.astring();
   const password = a.sp() ? a.astring() : null;
   if (user === null || password === null || !a.atEnd()) return s.bad(c, 'Syntax: LOGIN user password');
-  return finishLogin(s, c, user, password);
+  return finishLogin(s, c, user, checkPassword(s.config.credentials, user, password));
 }
 
 /** The client's side of an AUTHENTICATE exchange, one base64 line at a time. */
 class Exchange implements LineMode {
-  private user: string | null = null;
-
   constructor(
     private readonly c: Command,
-    private readonly mechanism: 'PLAIN' | 'LOGIN',
+    private readonly sasl: SaslServer,
   ) {}
 
   onLine(s: ImapServer, line: string): void {
-    // RFC 3501 §6.2.2: "*" cancels, and the server answers BAD.
-    if (line === '*') return this.end(s, 'Authentication cancelled');
-    const text = decodeBase64Text(line === '=' ? '' : line);
-    if (text === null) return this.end(s, 'Invalid base64 in the AUTHENTICATE response');
-    if (this.mechanism === 'PLAIN') {
-      const p = decodePlain(text);
-      if (!p) return this.end(s, 'Malformed PLAIN response');
-      return this.login(s, p.user, p.password);
-    }
-    if (this.user === null) {
-      this.user = text;
-      s.send(`+ ${Buffer.from('Password:').toString('base64')}`);
+    this.apply(s, this.sasl.respond(line));
+  }
+
+  apply(s: ImapServer, r: SaslResult): void {
+    if (r.type === 'challenge') {
+      s.send(`+ ${r.challenge}`);
       s.enterLineMode(this);
       return;
     }
-    this.login(s, this.user, text);
-  }
-
-  private end(s: ImapServer, text: string): void {
     s.enterLineMode(null);
-    s.bad(this.c, text);
-  }
-
-  private login(s: ImapServer, user: string, password: string): void {
-    s.enterLineMode(null);
-    s.run(this.c, finishLogin(s, this.c, user, password));
+    if (r.type === 'done') return s.run(this.c, finishLogin(s, this.c, r.user, r.ok));
+    switch (r.reason) {
+      case 'cancelled':
+        return s.bad(this.c, 'Authentication cancelled'); // RFC 3501 §6.2.2: "*" cancels, the server answers BAD
+      case 'bad-base64':
+        return s.bad(this.c, 'Invalid base64 in the AUTHENTICATE response');
+      case 'malformed':
+        return s.bad(this.c, `Malformed ${this.sasl.mechanism} response`);
+      case 'no-initial-response':
+        return s.bad(this.c, `${this.sasl.mechanism} takes no initial response`);
+      case 'unsupported':
+        return s.no(this.c, `Unsupported mechanism ${this.sasl.mechanism}`, 'CANNOT');
+    }
   }
 }
 
@@ -89,9 +77,8 @@ export function authenticate(s: ImapServer, c: Command): void {
   const mechanism = (a.atom() ?? '').toUpperCase();
   const initial = a.sp() ? a.atom() ?? (a.take('=') ? '=' : null) : undefined;
   if (!mechanism || initial === null || !a.atEnd()) return s.bad(c, 'Syntax: AUTHENTICATE mechanism [initial-response]');
-  if (mechanism !== 'PLAIN' && mechanism !== 'LOGIN') return s.no(c, `Unsupported mechanism ${mechanism}`, 'CANNOT');
-  const ex = new Exchange(c, mechanism);
-  if (initial !== undefined) return ex.onLine(s, initial);
-  s.send(mechanism === 'PLAIN' ? '+ ' : `+ ${Buffer.from('Username:').toString('base64')}`);
-  s.enterLineMode(ex);
+  if (!SaslServer.supports(mechanism, IMAP_SASL_MECHANISMS)) return s.no(c, `Unsupported mechanism ${mechanism}`, 'CANNOT');
+  // CRAM-MD5 is not offered here, so the challenge maker is never called.
+  const sasl = new SaslServer(mechanism, s.config.credentials, () => '');
+  new Exchange(c, sasl).apply(s, sasl.begin(initial ?? null));
 }

@@ -1,4 +1,5 @@
 import type { SmtpServer } from '../server.js';
+import { SASL_MECHANISMS } from '../../sasl-server.js';
 
 /** The EHLO keywords, in the order they are advertised (RFC 5321 §4.1.1.1). */
 export function ehloKeywords(s: SmtpServer): string[] {
@@ -12,7 +13,7 @@ export function ehloKeywords(s: SmtpServer): string[] {
     'BINARYMIME', // RFC 3030
   ];
   if (s.config.tlsAvailable && !s.tls) k.push('STARTTLS'); // RFC 3207 §4.2: not after TLS is up
-  if (!s.user) k.push('AUTH PLAIN LOGIN CRAM-MD5'); // RFC 4954 §3
+  if (!s.user) k.push(`AUTH ${SASL_MECHANISMS.join(' ')}`); // RFC 4954 §3; XOAUTH2 and OAUTHBEARER: RFC 7628 §3
   k.push('HELP');
   return k;
 }
