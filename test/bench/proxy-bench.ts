@@ -2,12 +2,14 @@
 // Postfix's smtp-sink, side by side in one run:
 //   direct     smtp-source → smtp-sink (no relay: the ceiling),
 //   socat      smtp-source → socat (a blind TCP relay) → smtp-sink,
+//   node-pipe  smtp-source → a Node relay that only pipes bytes (the Node ceiling) → smtp-sink,
 //   mailtap    smtp-source → mailtap's SMTP proxy → smtp-sink. mailtap does much more than socat:
 //              it records both legs byte-exact, dissects every exchange, and stores (fsync
 //              before the client's 250) and MIME-decodes each relayed message.
 // It prints messages per second and mailtap's ratio to socat. Absolute numbers on these
 // machines are noisy; the ratio in the same run is the result.
 import { execFileSync } from 'node:child_process';
+import { startNodePipe } from './node-peers.js';
 import { freePort, scratchDir, startProcess, waitForPort, type Proc } from './procs.js';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -40,6 +42,7 @@ const relays: Relay[] = [
       return { port, proc };
     },
   },
+  { name: 'node-pipe', start: (upstream) => startNodePipe(upstream) },
   {
     name: 'mailtap',
     async start(upstream) {
@@ -97,13 +100,13 @@ export async function proxyBench(): Promise<void> {
         }
       }
       const m = rates.get('mailtap')!;
-      rows.push([sc.name, ...relays.map((r) => `${rates.get(r.name)!.toFixed(0)}/s`), `${(m / rates.get('socat')!).toFixed(2)}×`, `${(m / rates.get('direct')!).toFixed(2)}×`]);
+      rows.push([sc.name, ...relays.map((r) => `${rates.get(r.name)!.toFixed(0)}/s`), `${(m / rates.get('socat')!).toFixed(2)}×`, `${(rates.get('node-pipe')! / rates.get('socat')!).toFixed(2)}×`, `${(m / rates.get('direct')!).toFixed(2)}×`]);
       console.log(`  ${sc.name}: ${relays.map((r) => `${r.name} ${rates.get(r.name)!.toFixed(0)}/s`).join(', ')}`);
     }
   } finally {
     await sink.stop();
   }
-  const header = ['scenario', ...relays.map((r) => r.name), 'mailtap/socat', 'mailtap/direct'];
+  const header = ['scenario', ...relays.map((r) => r.name), 'mailtap/socat', 'node-pipe/socat', 'mailtap/direct'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
   console.log('\n' + line(header));

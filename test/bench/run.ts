@@ -1,6 +1,8 @@
 // npm run bench: SMTP ingest side by side in one run, with Postfix's smtp-source as the load:
 //   mailtap (durable: fsync before 250), Postfix's smtp-sink (the speed limit; discards), and
-//   MailDev (the Node peer; installed into .bench/ on first run).
+//   nodemailer's smtp-server with its 100 ms greeting delay patched out and storing nothing (the
+//   Node ceiling: see node-peers.ts), and MailDev (the Node peer; installed into .bench/ on
+//   first run).
 // Absolute numbers on these machines are noisy; the ratios in the same run are the result.
 // Then: peak RSS at 10,000 stored messages, GET /api/messages (first page) at 10,000 and
 // 100,000, and the longest event-loop stall during ingest.
@@ -8,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startIdlePeer } from './idle-peer.js';
+import { startSmtpServerPeer } from './node-peers.js';
 import { freePort, scratchDir, startProcess, waitForPort, type Proc } from './procs.js';
 import { proxyBench } from './proxy-bench.js';
 import { proxyImapBench } from './proxy-imap-bench.js';
@@ -64,6 +67,14 @@ const peers: Peer[] = [
       const proc = startProcess('smtp-sink', 'smtp-sink', ['-u', 'postfix', `127.0.0.1:${port}`, '1024']);
       await waitForPort(port);
       return { port, proc };
+    },
+  },
+  {
+    name: 'smtp-server',
+    share: 1,
+    start() {
+      ensureMailDev(); // smtp-server comes with it
+      return startSmtpServerPeer();
     },
   },
   {
@@ -147,10 +158,11 @@ async function throughput(): Promise<void> {
       }
     }
     const m = rates.get('mailtap')!;
-    rows.push([sc.name, ...peers.map((p) => `${rates.get(p.name)!.toFixed(0)}/s`), ...peers.slice(1).map((p) => `${(m / rates.get(p.name)!).toFixed(2)}×`)]);
+    const ceiling = rates.get('smtp-server')! / rates.get('smtp-sink')!;
+    rows.push([sc.name, ...peers.map((p) => `${rates.get(p.name)!.toFixed(0)}/s`), ...peers.slice(1).map((p) => `${(m / rates.get(p.name)!).toFixed(2)}×`), `${ceiling.toFixed(2)}×`]);
     console.log(`  ${sc.name}: ${peers.map((p) => `${p.name} ${rates.get(p.name)!.toFixed(0)}/s`).join(', ')}`);
   }
-  const header = ['scenario', ...peers.map((p) => p.name), ...peers.slice(1).map((p) => `mailtap/${p.name}`)];
+  const header = ['scenario', ...peers.map((p) => p.name), ...peers.slice(1).map((p) => `mailtap/${p.name}`), 'smtp-server/smtp-sink'];
   printTable(header, rows);
   idle.stop();
   console.log(`longest event-loop stall in mailtap during these runs: ${worstStall.toFixed(1)} ms; in an idle Node process beside it: ${worstIdle.toFixed(1)} ms (the machine's scheduling, see idle-peer.ts)`);
