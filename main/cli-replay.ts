@@ -27,7 +27,8 @@ export const REPLAY_USAGE = `  mailtap replay <session-id | session.json> --targ
                               exit 0 when every exchange matches, 1 on a mismatch, 2 on an error
       --tls auto|none|starttls|implicit   target TLS (default auto: as recorded)
       --pace fast|original   (default fast)        --timeout MS   per response (default 15000)
-      --user U --pass P      substitute credentials (CRAM-MD5 and APOP need --pass)
+      --user U --pass P      substitute credentials (CRAM-MD5 and APOP need --pass;
+                             for XOAUTH2 and OAUTHBEARER, P is the bearer token)
       --normalize REGEX      also ignore what REGEX matches (repeatable)
       --strict               turn off the built-in rules (host names, dates, ids, challenges)
       --verify | --no-verify the target's certificate (default: off on loopback)

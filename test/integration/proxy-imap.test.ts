@@ -10,7 +10,7 @@ import { createServer as tlsServer } from 'node:tls';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
-import type { TlsEvent, TlsMode } from '../../shared/types.js';
+import type { Envelope, TlsEvent, TlsMode } from '../../shared/types.js';
 import { makeSelfSigned } from '../../main/core/tls/self-signed.js';
 import { dovecotMissing, startDovecot, type Dovecot } from '../helpers/dovecot.js';
 import { RawImap } from '../helpers/imap-client.js';
@@ -87,8 +87,10 @@ describe('Dovecot upstream: every client-side × upstream-side TLS mode, Python 
         // The two captures are stored concurrently, so they may be listed in either order.
         const stored: string[] = [];
         for (const id of session.messageIds) {
-          const m = await mt.get<{ source: string; sessionId: string }>(`/api/messages/${id}`);
+          const m = await mt.get<{ source: string; sessionId: string; envelope: Envelope }>(`/api/messages/${id}`);
           assert.deepEqual([m.source, m.sessionId], ['proxy', session.id]);
+          // Fetched, not sent: who logged in (imaplib's LOGIN, password quoted, tagged OK) and the client leg's TLS.
+          assert.deepEqual(m.envelope, { mailFrom: '', rcptTo: [], params: {}, helo: null, user: 'bob', tls: client !== 'none' });
           stored.push(sha((await mt.getRaw(`/api/messages/${id}/raw`)).body));
         }
         assert.deepEqual(stored.sort(), [...got.hashes].sort());

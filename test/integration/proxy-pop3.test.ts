@@ -9,7 +9,7 @@ import { connect, createServer, type Socket } from 'node:net';
 import { createServer as tlsServer } from 'node:tls';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import type { TlsEvent, TlsMode } from '../../shared/types.js';
+import type { Envelope, TlsEvent, TlsMode } from '../../shared/types.js';
 import { makeSelfSigned } from '../../main/core/tls/self-signed.js';
 import { dovecotMissing, startDovecot, type Dovecot } from '../helpers/dovecot.js';
 import { RawImap } from '../helpers/imap-client.js';
@@ -89,9 +89,11 @@ describe('Dovecot upstream: every client-side × upstream-side TLS mode, Python 
         // The two captures are stored concurrently, so they may be listed in either order.
         const stored: string[] = [];
         for (const id of session.messageIds) {
-          const m = await mt.get<{ source: string; sessionId: string }>(`/api/messages/${id}`);
+          const m = await mt.get<{ source: string; sessionId: string; envelope: Envelope }>(`/api/messages/${id}`);
           assert.equal(m.source, 'proxy');
           assert.equal(m.sessionId, session.id);
+          // Fetched, not sent: who logged in (USER/PASS, accepted) and the client leg's TLS, nothing else.
+          assert.deepEqual(m.envelope, { mailFrom: '', rcptTo: [], params: {}, helo: null, user: 'bob', tls: client !== 'none' });
           stored.push(sha((await mt.getRaw(`/api/messages/${id}/raw`)).body));
         }
         assert.deepEqual(stored.sort(), [...got.hashes].sort());

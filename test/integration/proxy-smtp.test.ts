@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import type { ApiEvents } from '../../shared/api.js';
-import type { Page, ProxyListenerState, TlsEvent, TlsMode, WireChunk } from '../../shared/types.js';
+import type { Envelope, Page, ProxyListenerState, TlsEvent, TlsMode, WireChunk } from '../../shared/types.js';
 import { makeSelfSigned } from '../../main/core/tls/self-signed.js';
 import { startTestMailtap, waitFor, type TestMailtap } from '../helpers/mailtap.js';
 import { closedSession as closedSessionOf, createProxy, exchanges } from '../helpers/proxy-harness.js';
@@ -52,7 +52,7 @@ describe('every client-side × upstream-side TLS mode, swaks through to the sink
       test(`client ${client} × upstream ${upstream}`, async () => {
         const st = await proxy({ clientTls: client, upstreamTls: upstream, upstreamPort: upstream === 'implicit' ? smtpsPort : mt.smtpPort, name: `m-${client}-${upstream}` });
         const subject = `mode ${client} ${upstream}`;
-        const r = await swaks(st.boundPort!, client, '--header', `Subject: ${subject}`);
+        const r = await swaks(st.boundPort!, client, '--header', `Subject: ${subject}`, '--helo', 'client.example.test', '--auth', 'LOGIN', '--auth-user', 'alice@example.test', '--auth-password', 'pw');
         assert.equal(r.code, 0, r.stdout + r.stderr);
         const { session, events } = await closedSession(st.boundPort!);
         assert.equal(session.role, 'proxy');
@@ -65,12 +65,14 @@ describe('every client-side × upstream-side TLS mode, swaks through to the sink
           assert.ok(e.info.chain?.length && e.info.chain[0]!.fingerprint.includes(':'));
         }
         const clientLeg = exchanges(events, 'client');
-        assert.deepEqual(clientLeg.filter((x) => !x.startsWith('STARTTLS') && !x.startsWith('EHLO')), ['- 220', 'MAIL 250', 'RCPT 250', 'DATA 250', 'QUIT 221']);
+        assert.deepEqual(clientLeg.filter((x) => !x.startsWith('STARTTLS') && !x.startsWith('EHLO')), ['- 220', 'AUTH 235', 'MAIL 250', 'RCPT 250', 'DATA 250', 'QUIT 221']);
         assert.ok(exchanges(events, 'upstream').includes('MAIL 250'));
         // Captured, decoded and linked to the proxy session.
         assert.equal(session.messageIds.length, 1);
-        const m = await mt.get<{ subject: string; source: string; sessionId: string }>(`/api/messages/${session.messageIds[0]}`);
+        const m = await mt.get<{ subject: string; source: string; sessionId: string; envelope: Envelope }>(`/api/messages/${session.messageIds[0]}`);
         assert.equal(m.subject, subject);
+        // AUTH LOGIN's user once the upstream said 235 (RFC 4954 §6), the EHLO name, the client leg's TLS.
+        assert.deepEqual([m.envelope.user, m.envelope.helo, m.envelope.tls, m.envelope.mailFrom], ['alice@example.test', 'client.example.test', client !== 'none', 'from@example.test']);
         assert.equal(m.source, 'proxy');
         assert.equal(m.sessionId, session.id);
       });

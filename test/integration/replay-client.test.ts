@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SessionDetail } from '../../shared/api.js';
-import type { ExchangeEvent, Page, ReplayResult, SessionJson, SessionSummary, WireChunk } from '../../shared/types.js';
+import type { AuthEvent, ExchangeEvent, Page, ReplayResult, SessionJson, SessionSummary, WireChunk } from '../../shared/types.js';
 import { startTestMailtap, waitFor, type TestMailtap } from '../helpers/mailtap.js';
 import { run } from '../helpers/run.js';
 import nodemailer from 'nodemailer';
@@ -116,6 +116,42 @@ describe('mailtap replay against the sink', () => {
       // Substituted credentials that the target accepts: a match again.
       const good = await cli('replay', captured.smtp!, '--target', `127.0.0.1:${mt.smtpPort}`, '--data', mt.dataDir, '--pass', 'other');
       assert.equal(good.code, 0, good.stdout + good.stderr);
+    } finally {
+      await mt.request('PATCH', '/api/settings', { smtp: { credentials: [] } });
+    }
+  });
+
+  test('a recorded XOAUTH2 login replayed with --user/--pass: re-encoded, the token the password (RFC 7628)', async () => {
+    const before = (await mt.get<Page<SessionSummary>>('/api/sessions?protocol=smtp&limit=500')).items.map((s) => s.id);
+    const t = nodemailer.createTransport({ host: '127.0.0.1', port: mt.smtpPort, secure: false, ignoreTLS: true, auth: { type: 'OAuth2', user: 'old@example.test', accessToken: 'ya29.recorded' } });
+    await t.sendMail({ from: 'old@example.test', to: 'bob@example.test', subject: 'xoauth2 replay', text: 'hi' });
+    t.close();
+    const recorded = (await newestClosed('smtp', 'sink', before)).id;
+    const auth = (await exchanges(recorded)).find((e) => e.command?.verb === 'AUTH')!;
+    assert.match(auth.command!.line, /^AUTH XOAUTH2 /);
+    await mt.request('PATCH', '/api/settings', { smtp: { credentials: [{ user: 'new@example.test', password: 'ya29.fresh' }] } });
+    try {
+      // As recorded: the old token is refused through the error challenge.
+      const stale = await cli('replay', recorded, '--target', `127.0.0.1:${mt.smtpPort}`, '--data', mt.dataDir, '--json');
+      assert.equal(stale.code, 1, stale.stdout + stale.stderr);
+      const r = await cli('replay', recorded, '--target', `127.0.0.1:${mt.smtpPort}`, '--data', mt.dataDir, '--json', '--user', 'new@example.test', '--pass', 'ya29.fresh');
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const result = JSON.parse(r.stdout) as ReplayResult;
+      assert.ok(result.ok);
+      assert.equal(result.counts.mismatch + result.counts.missing + result.counts.extra, 0);
+      const replayed = result.exchanges.find((e) => e.command?.startsWith('AUTH'))!;
+      assert.deepEqual([replayed.status, replayed.actual.at(-1)?.slice(0, 3)], ['match', '235']);
+      // The sink saw the substituted user log in with the substituted token (and the stale run fail).
+      const logins = await waitFor(async () => {
+        const page = await mt.get<Page<SessionSummary>>('/api/sessions?protocol=smtp&role=sink&limit=50');
+        const out: string[] = [];
+        for (const x of page.items.filter((x) => x.endedAt !== null && !before.includes(x.id) && x.id !== recorded)) {
+          const d = await mt.get<SessionDetail>(`/api/sessions/${x.id}?limit=5000`);
+          for (const e of d.events.items) if (e.kind === 'auth') out.push(`${(e as AuthEvent).mechanism} ${(e as AuthEvent).user} ${(e as AuthEvent).ok}`);
+        }
+        return out.length >= 2 ? out.sort() : undefined;
+      }, 8000, 'both replays closed on the sink');
+      assert.deepEqual(logins, ['XOAUTH2 new@example.test true', 'XOAUTH2 old@example.test false']);
     } finally {
       await mt.request('PATCH', '/api/settings', { smtp: { credentials: [] } });
     }

@@ -2,6 +2,7 @@
 // in a temporary directory: dialogues in, responses out, one byte at a time too.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Envelope } from '../../shared/types.js';
 import { type ImapHost, ImapPlay, openHost, playImap, tagged } from '../helpers/imap-play.js';
 
 const msg = (subject: string, to = 'bob@y.test', body = 'hello world'): string =>
@@ -129,6 +130,23 @@ describe('IMAP server: selecting and reading', () => {
     assert.ok(r.lines.includes('* 1 EXISTS'));
     assert.equal(r.lines.filter((l) => l.startsWith('* ') && l.includes(' FETCH ')).length, 1);
     assert.match(r.lines.find((l) => l.startsWith('* ') && l.includes(' FETCH '))!, /^\* 1 FETCH \(UID 2 ENVELOPE \(.*"second ketchup"/);
+  });
+
+  test("…and what it appended, but not what it fetched through the proxy (that would be caught again)", async () => {
+    const own = await openHost();
+    try {
+      const env: Envelope = { mailFrom: '', rcptTo: [], params: {}, helo: null, tls: false, user: 'dave@w.test' };
+      const add = (subject: string, source: 'smtp' | 'proxy' | 'import', envelope: Envelope) => own.store.add({ chunks: [Buffer.from(msg(subject, 'dave@w.test'))], envelope, sessionId: null, source, warnings: [] });
+      await add('sent to dave', 'smtp', { ...env, mailFrom: 'a@x.test', rcptTo: ['dave@w.test'], user: null });
+      await add('appended by dave', 'import', env);
+      await add('fetched by dave through the proxy', 'proxy', env);
+      await add('sent by dave through the proxy', 'proxy', { ...env, mailFrom: 'dave@w.test', rcptTo: ['eve@w.test'] });
+      const r = await playImap(own, ['a LOGIN dave@w.test pw\r\n', 'b SELECT INBOX\r\n', 'c FETCH 1:* (UID)\r\n']);
+      assert.ok(r.lines.includes('* 3 EXISTS'), r.lines.join('\n'));
+      assert.deepEqual(r.lines.filter((l) => / FETCH /.test(l) && l.startsWith('* ')), ['* 1 FETCH (UID 1)', '* 2 FETCH (UID 2)', '* 3 FETCH (UID 4)']);
+    } finally {
+      await own.close();
+    }
   });
 
   test('FETCH of flags, sizes, dates, envelope and structure', async () => {

@@ -153,6 +153,40 @@ describe('IMAP relay codec', () => {
   });
 });
 
+describe("the caught message's envelope: who logged in (RFC 3501 §6.2)", () => {
+  const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
+  type Turn = ['client' | 'server', string];
+  /** A login fed one byte at a time, then a FETCH of BODY[]: the user and TLS of the envelope. */
+  function caughtAfter(login: Turn[], clientTls: TlsMode = 'none'): { user: string | null; tls: boolean } {
+    const d = drive(clientTls).connected();
+    const turns: Turn[] = [['server', '* OK [CAPABILITY IMAP4rev1 SASL-IR LITERAL+ AUTH=PLAIN] hi\r\n'], ...login, ['client', 'f1 FETCH 1 BODY.PEEK[]\r\n'], ['server', `${fetchOf(MESSAGE)}f1 OK\r\n`]];
+    for (const [side, text] of turns) d.from(side, text, 'bytewise');
+    assert.equal(d.sent('server'), turns.filter(([s]) => s === 'client').map(([, t]) => t).join(''));
+    const [del] = d.kinds('deliver');
+    assert.ok(del, 'caught');
+    assert.deepEqual([del.envelope.mailFrom, del.envelope.rcptTo, del.envelope.helo], ['', [], null], 'nobody sent it');
+    return { user: del.envelope.user, tls: del.envelope.tls };
+  }
+  const rows: Array<{ name: string; login: Turn[]; user: string | null }> = [
+    { name: 'LOGIN with a quoted password', login: [['client', 'a1 LOGIN alice@x.test "p a\\"ss\\\\"\r\n'], ['server', 'a1 OK Logged in\r\n']], user: 'alice@x.test' },
+    { name: 'LOGIN with a quoted user', login: [['client', 'a1 LOGIN "bob smith" pw\r\n'], ['server', 'a1 OK [CAPABILITY IMAP4rev1] Logged in\r\n']], user: 'bob smith' },
+    { name: 'LOGIN refused', login: [['client', 'a1 LOGIN mallory pw\r\n'], ['server', 'a1 NO [AUTHENTICATIONFAILED] no\r\n']], user: null },
+    {
+      name: 'LOGIN refused, then one accepted, with a synchronising literal user',
+      login: [['client', 'a1 LOGIN eve x\r\n'], ['server', 'a1 NO no\r\n'], ['client', 'a2 LOGIN {5}\r\n'], ['server', '+ go\r\n'], ['client', 'carol {2+}\r\npw\r\n'], ['server', 'a2 OK\r\n']],
+      user: 'carol',
+    },
+    { name: 'AUTHENTICATE PLAIN after a "+"', login: [['client', 'a1 AUTHENTICATE PLAIN\r\n'], ['server', '+ \r\n'], ['client', `${b64('\0dave\0pw')}\r\n`], ['server', 'a1 OK\r\n']], user: 'dave' },
+    { name: 'AUTHENTICATE PLAIN with SASL-IR (RFC 4959)', login: [['client', `a1 AUTHENTICATE PLAIN ${b64('\0erin\0pw')}\r\n`], ['server', 'a1 OK\r\n']], user: 'erin' },
+    { name: 'AUTHENTICATE XOAUTH2 refused', login: [['client', `a1 AUTHENTICATE XOAUTH2 ${b64('user=f\x01auth=Bearer t\x01\x01')}\r\n`], ['server', '+ eyJzdGF0dXMiOiI0MDEifQ==\r\n'], ['client', '\r\n'], ['server', 'a1 NO [AUTHENTICATIONFAILED] no\r\n']], user: null },
+  ];
+  for (const r of rows) test(`${r.name}: user ${r.user}`, () => assert.deepEqual(caughtAfter(r.login), { user: r.user, tls: false }));
+
+  test('a client leg in TLS: tls true', () => {
+    assert.deepEqual(caughtAfter(rows[0]!.login, 'implicit'), { user: 'alice@x.test', tls: true });
+  });
+});
+
 describe('IMAP relay codec properties (fast-check)', () => {
   const cuts = fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 8 });
   test('any chunking of both streams gives the same bytes on each side and one capture', () => {

@@ -35,7 +35,7 @@ describe('POP3 relay codec', () => {
       assert.equal(d.sent('server'), 'CAPA\r\nUSER bob\r\nPASS secret\r\nLIST\r\nRETR 1\r\nTOP 1 0\r\nRETR 1\r\nRETR 9\r\nQUIT\r\n');
       assert.equal(d.sent('client'), `${GREETING}+OK\r\nCAPA\r\nTOP\r\nUIDL\r\nSASL PLAIN\r\n.\r\n+OK\r\n+OK logged in\r\n+OK 1 messages\r\n1 80\r\n.\r\n${retr}+OK\r\nSubject: dots\r\n\r\n.\r\n${retr}-ERR no such message\r\n+OK bye\r\n`);
       assert.deepEqual(d.delivered(), [MESSAGE], 'caught once, with the byte-stuffing undone; TOP is not a whole message');
-      assert.deepEqual(d.kinds('deliver')[0]!.envelope, { mailFrom: '', rcptTo: [], params: {}, helo: null, user: null, tls: false }, 'nobody sent it');
+      assert.deepEqual(d.kinds('deliver')[0]!.envelope, { mailFrom: '', rcptTo: [], params: {}, helo: null, user: 'bob', tls: false }, 'nobody sent it; bob fetched it');
     });
   }
 
@@ -144,6 +144,41 @@ describe('POP3 relay codec', () => {
     const lines = (s: string): Buffer[] => s.split(/(?<=\n)/).map((l) => Buffer.from(l));
     assert.equal(rewriteCapa(lines('+OK\r\nSTLS\r\nTOP\r\n'), true).toString(), '+OK\r\nSTLS\r\nTOP\r\n.\r\n');
     assert.equal(rewriteCapa(lines('+OK\r\nstls\r\nTOP\r\n'), false).toString(), '+OK\r\nTOP\r\n.\r\n');
+  });
+});
+
+describe("the caught message's envelope: who logged in (RFC 1939 §7, RFC 5034)", () => {
+  const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
+  type Turn = ['client' | 'server', string];
+  /** A login fed one byte at a time, then RETR 1: the user and TLS of the envelope. */
+  function caughtAfter(login: Turn[], clientTls: TlsMode = 'none'): { user: string | null; tls: boolean } {
+    const d = drive(clientTls).connected();
+    const turns: Turn[] = [['server', GREETING], ...login, ['client', 'RETR 1\r\n'], ['server', `+OK\r\n${stuffed(MESSAGE)}.\r\n`]];
+    for (const [side, text] of turns) d.from(side, text, 'bytewise');
+    assert.equal(d.sent('server'), turns.filter(([s]) => s === 'client').map(([, t]) => t).join(''));
+    const [del] = d.kinds('deliver');
+    assert.ok(del, 'caught');
+    assert.deepEqual([del.envelope.mailFrom, del.envelope.rcptTo, del.envelope.helo], ['', [], null], 'nobody sent it');
+    return { user: del.envelope.user, tls: del.envelope.tls };
+  }
+  const rows: Array<{ name: string; login: Turn[]; user: string | null }> = [
+    { name: 'USER/PASS accepted', login: [['client', 'USER bob\r\nPASS secret\r\n'], ['server', '+OK\r\n+OK logged in\r\n']], user: 'bob' },
+    { name: 'USER/PASS refused', login: [['client', 'USER bob\r\nPASS wrong\r\n'], ['server', '+OK\r\n-ERR [AUTH] invalid\r\n']], user: null },
+    {
+      name: 'USER/PASS refused, then another USER accepted',
+      login: [['client', 'USER eve\r\nPASS x\r\n'], ['server', '+OK\r\n-ERR [AUTH] no\r\n'], ['client', 'USER alice@x.test\r\nPASS pw\r\n'], ['server', '+OK\r\n+OK\r\n']],
+      user: 'alice@x.test',
+    },
+    { name: 'USER refused, PASS answered +OK regardless', login: [['client', 'USER ghost\r\nPASS x\r\n'], ['server', '-ERR no\r\n+OK\r\n']], user: null },
+    { name: 'APOP accepted', login: [['client', 'APOP mrose c4c9334bac560ecc979e58001b3e22fb\r\n'], ['server', '+OK maildrop has 1 message\r\n']], user: 'mrose' },
+    { name: 'AUTH PLAIN after a "+" challenge', login: [['client', 'AUTH PLAIN\r\n'], ['server', '+ \r\n'], ['client', `${b64('\0carol\0pw')}\r\n`], ['server', '+OK\r\n']], user: 'carol' },
+    { name: 'AUTH XOAUTH2 with an initial response', login: [['client', `AUTH XOAUTH2 ${b64('user=dave\x01auth=Bearer t\x01\x01')}\r\n`], ['server', '+OK\r\n']], user: 'dave' },
+    { name: 'AUTH refused', login: [['client', `AUTH PLAIN ${b64('\0mallory\0pw')}\r\n`], ['server', '-ERR [AUTH] no\r\n']], user: null },
+  ];
+  for (const r of rows) test(`${r.name}: user ${r.user}`, () => assert.deepEqual(caughtAfter(r.login), { user: r.user, tls: false }));
+
+  test('a client leg in TLS: tls true', () => {
+    assert.deepEqual(caughtAfter(rows[0]!.login, 'implicit'), { user: 'bob', tls: true });
   });
 });
 

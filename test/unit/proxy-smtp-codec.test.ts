@@ -204,3 +204,61 @@ describe('EHLO reply rewriting', () => {
     assert.equal(rewriteEhlo(lines('554 no\r\n'), true).toString(), '554 no\r\n');
   });
 });
+
+describe("the caught message's envelope (RFC 4954)", () => {
+  const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
+  type Turn = [Side, string];
+  /** A dialogue fed one byte at a time, then a message: the envelope it was caught with. */
+  function envelopeAfter(login: Turn[], cfg: Partial<SmtpProxyConfig> = {}): Extract<CodecCommand, { type: 'deliver' }>['envelope'] {
+    const d = new Drive(cfg).ev({ type: 'connected', side: 'server' });
+    const turns: Turn[] = [['server', '220 up\r\n'], ['client', 'EHLO c.test\r\n'], ['server', '250-up\r\n250 AUTH PLAIN LOGIN XOAUTH2\r\n'], ...login];
+    turns.push(['client', 'MAIL FROM:<a@x.test>\r\nRCPT TO:<b@x.test>\r\nDATA\r\n'], ['server', '250 ok\r\n250 ok\r\n354 go\r\n'], ['client', 'Subject: s\r\n\r\nhi\r\n.\r\n'], ['server', '250 queued\r\n']);
+    for (const [side, text] of turns) d.from(side, text, true);
+    const all = turns.filter(([s]) => s === 'client').map(([, t]) => t).join('');
+    assert.equal(d.sent('server'), all, 'every client byte relayed');
+    const [del] = d.kinds('deliver') as Extract<CodecCommand, { type: 'deliver' }>[];
+    assert.ok(del, 'caught');
+    return del.envelope;
+  }
+  const rows: Array<{ name: string; login: Turn[]; user: string | null }> = [
+    { name: 'no AUTH', login: [], user: null },
+    {
+      name: 'AUTH LOGIN: the user is the answer to the first 334',
+      login: [['client', 'AUTH LOGIN\r\n'], ['server', `334 ${b64('Username:')}\r\n`], ['client', `${b64('alice')}\r\n`], ['server', `334 ${b64('Password:')}\r\n`], ['client', `${b64('pw')}\r\n`], ['server', '235 2.7.0 ok\r\n']],
+      user: 'alice',
+    },
+    { name: 'AUTH PLAIN with an initial response', login: [['client', `AUTH PLAIN ${b64('\0bob\0pw')}\r\n`], ['server', '235 ok\r\n']], user: 'bob' },
+    {
+      name: 'AUTH PLAIN without one: the response follows an empty 334 (RFC 4954 §4)',
+      login: [['client', 'AUTH PLAIN\r\n'], ['server', '334 \r\n'], ['client', `${b64('admin\0carol\0pw')}\r\n`], ['server', '235 ok\r\n']],
+      user: 'carol',
+    },
+    { name: 'AUTH XOAUTH2 with an initial response', login: [['client', `AUTH XOAUTH2 ${b64('user=dave@x.test\x01auth=Bearer ya29.tok\x01\x01')}\r\n`], ['server', '235 ok\r\n']], user: 'dave@x.test' },
+    {
+      name: 'AUTH XOAUTH2 refused through the error challenge, then none',
+      login: [['client', `AUTH XOAUTH2 ${b64('user=eve\x01auth=Bearer bad\x01\x01')}\r\n`], ['server', `334 ${b64('{"status":"invalid_token"}')}\r\n`], ['client', '\r\n'], ['server', '535 5.7.8 no\r\n']],
+      user: null,
+    },
+    {
+      name: 'a refused AUTH (535), then an accepted one: the accepted user',
+      login: [['client', `AUTH PLAIN ${b64('\0mallory\0guess')}\r\n`], ['server', '535 5.7.8 no\r\n'], ['client', 'AUTH LOGIN\r\n'], ['server', '334 VXNlcm5hbWU6\r\n'], ['client', `${b64('alice')}\r\n`], ['server', '334 UGFzc3dvcmQ6\r\n'], ['client', `${b64('pw')}\r\n`], ['server', '235 ok\r\n']],
+      user: 'alice',
+    },
+    { name: 'a cancelled AUTH ("*", 501)', login: [['client', 'AUTH LOGIN\r\n'], ['server', '334 VXNlcm5hbWU6\r\n'], ['client', `${b64('frank')}\r\n`], ['server', '334 UGFzc3dvcmQ6\r\n'], ['client', '*\r\n'], ['server', '501 5.7.0 cancelled\r\n']], user: null },
+  ];
+  for (const r of rows)
+    test(`${r.name}: user ${r.user}`, () => {
+      const env = envelopeAfter(r.login);
+      assert.deepEqual([env.user, env.helo, env.tls], [r.user, 'c.test', false]);
+    });
+
+  test('a client leg in TLS: tls true; the user of an AUTH before STARTTLS is forgotten (RFC 3207 §4.2)', () => {
+    assert.equal(envelopeAfter([], { clientTls: 'implicit' }).tls, true);
+    const d = new Drive({ clientTls: 'starttls' }).ev({ type: 'connected', side: 'server' });
+    d.from('server', '220 up\r\n').from('client', `EHLO one\r\nAUTH PLAIN ${b64('\0bob\0pw')}\r\n`).from('server', '250 up\r\n235 ok\r\n').from('client', 'STARTTLS\r\n');
+    d.ev({ type: 'tls-ready', side: 'client', info: tlsInfo }).from('client', 'EHLO two\r\nMAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n', true);
+    d.from('server', '250 up\r\n250 ok\r\n250 ok\r\n354 go\r\n').from('client', 'x\r\n.\r\n').from('server', '250 ok\r\n');
+    const [del] = d.kinds('deliver') as Extract<CodecCommand, { type: 'deliver' }>[];
+    assert.deepEqual([del!.envelope.user, del!.envelope.helo, del!.envelope.tls], [null, 'two', true]);
+  });
+});

@@ -184,6 +184,55 @@ describe('credentials', () => {
     assert.equal(a.rewrite(Buffer.from(append), null, null).toString(), append);
     assert.equal(a.rewrite(Buffer.from('A3 LOGIN bob secret\r\n'), cont('+ go'), null).toString(), 'A3 LOGIN bob secret\r\n');
   });
+  describe('bearer logins: the user substituted, the password as the token', () => {
+    const xoauth2 = (user: string, token: string): string => b64(`user=${user}\x01auth=Bearer ${token}\x01\x01`);
+    const recorded = xoauth2('old@x.test', 'ya29.old');
+    const wanted = xoauth2('new@x.test', 'ya29.new');
+    const sub = { user: 'new@x.test', password: 'ya29.new' };
+    test('SMTP AUTH XOAUTH2 with an initial response, and in two steps after an empty 334', () => {
+      assert.equal(new AuthRewriter('smtp', sub).rewrite(Buffer.from(`AUTH XOAUTH2 ${recorded}\r\n`), null, null).toString(), `AUTH XOAUTH2 ${wanted}\r\n`);
+      const a = new AuthRewriter('smtp', sub);
+      assert.equal(a.rewrite(Buffer.from('AUTH XOAUTH2\r\n'), null, null).toString(), 'AUTH XOAUTH2\r\n');
+      assert.equal(a.rewrite(Buffer.from(`${recorded}\r\n`), cont('334 '), null).toString(), `${wanted}\r\n`);
+      assert.deepEqual(a.notes, []);
+    });
+    test("the empty answer to XOAUTH2's error challenge stays as it was", () => {
+      const a = new AuthRewriter('smtp', sub);
+      a.rewrite(Buffer.from(`AUTH XOAUTH2 ${recorded}\r\n`), null, null);
+      assert.equal(a.rewrite(Buffer.from('\r\n'), cont(`334 ${b64('{"status":"401"}')}`), null).toString(), '\r\n');
+    });
+    test('IMAP AUTHENTICATE XOAUTH2 with SASL-IR (RFC 4959), and after a "+"', () => {
+      assert.equal(new AuthRewriter('imap', sub).rewrite(Buffer.from(`A1 AUTHENTICATE XOAUTH2 ${recorded}\r\n`), null, null).toString(), `A1 AUTHENTICATE XOAUTH2 ${wanted}\r\n`);
+      const a = new AuthRewriter('imap', sub);
+      assert.equal(a.rewrite(Buffer.from('A1 AUTHENTICATE XOAUTH2\r\n'), null, null).toString(), 'A1 AUTHENTICATE XOAUTH2\r\n');
+      assert.equal(a.rewrite(Buffer.from(`${recorded}\r\n`), cont('+ '), null).toString(), `${wanted}\r\n`);
+    });
+    test('POP3 AUTH XOAUTH2 with an initial response (RFC 5034)', () => {
+      assert.equal(new AuthRewriter('pop3', sub).rewrite(Buffer.from(`AUTH XOAUTH2 ${recorded}\r\n`), null, null).toString(), `AUTH XOAUTH2 ${wanted}\r\n`);
+    });
+    test('only --pass: the recorded user with the new token', () => {
+      const out = new AuthRewriter('smtp', { password: 'ya29.new' }).rewrite(Buffer.from(`AUTH XOAUTH2 ${recorded}\r\n`), null, null).toString();
+      assert.equal(out, `AUTH XOAUTH2 ${xoauth2('old@x.test', 'ya29.new')}\r\n`);
+    });
+    const decoded = (line: string): string => Buffer.from(line.trim().split(' ').at(-1)!, 'base64').toString();
+    test('OAUTHBEARER (RFC 7628 §3.1): the authzid escaped (RFC 5801 §5.1), host and port kept', () => {
+      const ob = b64('n,a=old@x.test,\x01host=mx.old.test\x01port=587\x01auth=Bearer ya29.old\x01\x01');
+      const out = new AuthRewriter('smtp', { user: 'ops,dev=1@x.test', password: 'ya29.new' }).rewrite(Buffer.from(`AUTH OAUTHBEARER ${ob}\r\n`), null, null).toString();
+      assert.equal(decoded(out), 'n,a=ops=2Cdev=3D1@x.test,\x01host=mx.old.test\x01port=587\x01auth=Bearer ya29.new\x01\x01');
+      const bare = b64('n,,\x01auth=Bearer ya29.old\x01\x01');
+      const imap = new AuthRewriter('imap', { user: 'u@x.test', password: 't' }).rewrite(Buffer.from(`A1 AUTHENTICATE OAUTHBEARER ${bare}\r\n`), null, null).toString();
+      assert.equal(decoded(imap), 'n,a=u@x.test,\x01auth=Bearer t\x01\x01', 'no pairs recorded: none invented');
+      const pass = new AuthRewriter('pop3', { password: 't' }).rewrite(Buffer.from(`AUTH OAUTHBEARER ${ob}\r\n`), null, null).toString();
+      assert.equal(decoded(pass), 'n,a=old@x.test,\x01host=mx.old.test\x01port=587\x01auth=Bearer t\x01\x01', 'the recorded authzid as sent');
+      const none = new AuthRewriter('pop3', { password: 't' }).rewrite(Buffer.from(`AUTH OAUTHBEARER ${bare}\r\n`), null, null).toString();
+      assert.equal(decoded(none), 'n,,\x01auth=Bearer t\x01\x01');
+    });
+    test('OAUTHBEARER: the dummy answer (^A) to an error challenge stays as it was (RFC 7628 §3.2.3)', () => {
+      const a = new AuthRewriter('imap', sub);
+      a.rewrite(Buffer.from('A1 AUTHENTICATE OAUTHBEARER\r\n'), null, null);
+      assert.equal(a.rewrite(Buffer.from('AQ==\r\n'), cont('+ eyJ9'), null).toString(), 'AQ==\r\n');
+    });
+  });
   test('nothing given: the recorded bytes go out unchanged', () => {
     const a = new AuthRewriter('imap', {});
     const line = `A1 AUTHENTICATE PLAIN ${b64('\0bob\0pw')}\r\n`;

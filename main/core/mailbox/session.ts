@@ -31,6 +31,9 @@ interface Selected {
 
 const flagKey = (m: MessageSummary): string => flagsOf(m).join(' ');
 
+/** Caught by the POP3 or IMAP proxy as it was fetched: nobody sent it (proxy-fetch-capture.ts). */
+const fetchedThroughProxy = (m: MessageSummary): boolean => m.source === 'proxy' && m.envelope.mailFrom === '' && m.envelope.rcptTo.length === 0;
+
 export class MailboxSession {
   private user: string | null = null;
   private address: string | null = null;
@@ -56,11 +59,13 @@ export class MailboxSession {
   /**
    * A user who logs in with an email address sees only the mail sent to that address (its
    * envelope recipients) and what they appended themselves; any other name sees everything.
+   * A message the proxy caught as someone fetched it names that user too, but it is not theirs
+   * to see here: it would come back through the proxy and be caught again.
    */
   visible(m: MessageSummary): boolean {
     const a = this.address;
     if (!a) return true;
-    return m.envelope.rcptTo.some((r) => r.toLowerCase() === a) || (m.envelope.user ?? '').toLowerCase() === a;
+    return m.envelope.rcptTo.some((r) => r.toLowerCase() === a) || (!fetchedThroughProxy(m) && (m.envelope.user ?? '').toLowerCase() === a);
   }
 
   async serve(request: unknown): Promise<unknown> {

@@ -3,7 +3,14 @@
 // message fetched twice in one session is caught once (compared by content), and a message
 // over the limit is passed on but not kept, with a warning on the timeline.
 import { createHash } from 'node:crypto';
+import type { Envelope } from '../../../shared/types.js';
 import type { CodecCommand } from './types.js';
+
+/** What the proxy knows of a fetch: who had logged in (accepted by the upstream), and TLS. */
+export interface FetchOrigin {
+  user: string | null;
+  clientTls: boolean;
+}
 
 /** Larger fetched messages are relayed but not caught. */
 export const MAX_CAPTURE = 64 * 1024 * 1024;
@@ -46,7 +53,7 @@ export class FetchCapture {
   }
 
   /** The message is complete: a `deliver` command (or a warning), or nothing when seen before. */
-  end(clientTls: boolean): CodecCommand[] {
+  end(origin: FetchOrigin): CodecCommand[] {
     const chunks = this.chunks;
     this.chunks = null;
     if (!chunks || this.size === 0) return [];
@@ -59,9 +66,10 @@ export class FetchCapture {
     const digest = hash.digest('hex');
     if (this.seen.has(digest)) return [];
     this.seen.add(digest);
-    // Nobody sent it and no sink user appended it: the envelope stays empty, so the sink's own
-    // mailboxes (which show a login its recipients' and its own mail) leave it out.
-    const envelope = { mailFrom: '', rcptTo: [], params: {}, helo: null, user: null, tls: clientTls };
+    // Nobody sent it through us: no sender, recipients, parameters or EHLO name; only who
+    // fetched it and whether the client leg was in TLS. The sink's mailboxes know it by that
+    // empty envelope and do not show it to that user as their own (mailbox/session.ts).
+    const envelope: Envelope = { mailFrom: '', rcptTo: [], params: {}, helo: null, user: origin.user, tls: origin.clientTls };
     return [{ type: 'deliver', id: this.nextId++, envelope, chunks, size: this.size, meta: { warnings: [] } }];
   }
 }

@@ -53,6 +53,9 @@ export function decodeSaslname(s: string, strict = true): string | null {
   return s.replace(/=(2C|3D)/gi, (_, x: string) => (x.toUpperCase() === '2C' ? ',' : '='));
 }
 
+/** The inverse of decodeSaslname: "=" as "=3D" and "," as "=2C" (RFC 5801 §5.1). */
+export const encodeSaslname = (s: string): string => s.replace(/[=,]/g, (c) => (c === '=' ? '=3D' : '=2C'));
+
 /** The GS2 header (RFC 5801 §4): channel binding flag, then the optional "a=" authzid. */
 const GS2_HEADER = /^(?:n|y|p=[A-Za-z0-9.-]+),(?:a=([^,]*))?,/;
 
@@ -151,4 +154,17 @@ export function observeSaslResponse(a: SaslSeen, b64: string): void {
   } else if (n === 0 && a.mechanism === 'EXTERNAL') {
     a.user = plainName(text) ? text : null;
   }
+}
+
+/**
+ * The start of an exchange from the arguments "mechanism [initial-response]" of SMTP AUTH
+ * (RFC 4954 §4), POP3 AUTH (RFC 5034 §4) or IMAP AUTHENTICATE (RFC 4959 §3), the initial
+ * response observed; null when no mechanism is named (POP3's bare AUTH lists them).
+ */
+export function beginSasl(args: string): SaslSeen | null {
+  const [mech = '', initial] = args.trim().split(/\s+/);
+  if (!mech) return null;
+  const seen: SaslSeen = { mechanism: mech.toUpperCase(), user: null, secret: null, responses: 0 };
+  if (initial !== undefined) observeSaslResponse(seen, initial);
+  return seen;
 }

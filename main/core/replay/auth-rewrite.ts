@@ -1,12 +1,13 @@
 // Credentials in a replayed client side. By default the recorded ones are sent again as they
 // were; substituted ones are encoded the way the recorded exchange used: SMTP AUTH (RFC 4954),
 // POP3 USER/PASS, APOP and AUTH (RFC 1939 §7, RFC 5034), IMAP LOGIN and AUTHENTICATE
-// (RFC 9051 §6.2). PLAIN (RFC 4616) and LOGIN are re-encoded. CRAM-MD5 (RFC 2195) and APOP
-// answer a challenge that is new on every connection, so they are always recomputed, which
-// needs the password: the recording holds only a digest of it.
+// (RFC 9051 §6.2). PLAIN (RFC 4616) and LOGIN are re-encoded, and so are the OAuth 2.0 bearer
+// logins, XOAUTH2 and OAUTHBEARER (RFC 7628 §3.1), with the password as the bearer token.
+// CRAM-MD5 (RFC 2195) and APOP answer a challenge that is new on every connection, so they are
+// always recomputed, which needs the password: the recording holds only a digest of it.
 import { createHash, createHmac } from 'node:crypto';
 import type { Protocol } from '../../../shared/types.js';
-import { decodeBase64Text, decodePlain } from '../protocols/sasl-decode.js';
+import { decodeBase64Text, decodeOauthBearer, decodePlain, decodeXoauth2, encodeSaslname } from '../protocols/sasl-decode.js';
 import type { ResponseUnit } from './units.js';
 
 export interface Substitute {
@@ -21,6 +22,32 @@ interface Sasl {
 
 const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
 const LITERAL_AT_END = /~?\{(\d{1,20})\+?\}$/;
+
+/**
+ * A recorded bearer login with the substitutes: the user, and the password as the token
+ * (RFC 6750 §2.1 "Bearer" credentials). XOAUTH2 is "user=U ^A auth=Bearer T ^A ^A";
+ * OAUTHBEARER (RFC 7628 §3.1) keeps its GS2 flag and its other pairs (host, port) in order, with
+ * U as the authzid, "," and "=" escaped (RFC 5801 §5.1). Anything else (the answer to an error
+ * challenge, RFC 7628 §3.2.3) is not a login and stays as recorded (null).
+ */
+function bearer(mech: string, decoded: string, sub: Substitute): string | null {
+  if (mech === 'XOAUTH2') {
+    const login = decodeXoauth2(decoded);
+    return login && b64(`user=${sub.user ?? login.user}\u0001auth=Bearer ${sub.password ?? login.token}\u0001\u0001`);
+  }
+  const login = decodeOauthBearer(decoded, false);
+  if (!login) return null;
+  const sep = decoded.indexOf('\u0001');
+  const flag = decoded.slice(0, decoded.indexOf(','));
+  // The recorded authzid as it was sent (already escaped), or the substitute escaped.
+  const authzid = sub.user !== undefined ? encodeSaslname(sub.user) : /^[^,]*,(?:a=([^,]*))?,/.exec(decoded)?.[1];
+  const pairs = decoded
+    .slice(sep + 1)
+    .split('\u0001')
+    .filter((kv) => kv !== '')
+    .map((kv) => (/^auth=/i.test(kv) ? `auth=Bearer ${sub.password ?? login.token}` : kv));
+  return b64(`${flag},${authzid ? `a=${authzid}` : ''},\u0001${pairs.map((kv) => `${kv}\u0001`).join('')}\u0001`);
+}
 
 /** An IMAP quoted string (RFC 9051 §4.3): backslash and double quote escaped. */
 const quoted = (s: string): string => `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
@@ -146,6 +173,9 @@ export class AuthRewriter {
         const digest = createHmac('md5', password).update(text).digest('hex');
         return b64(`${user ?? recordedUser} ${digest}`);
       }
+      case 'XOAUTH2':
+      case 'OAUTHBEARER':
+        return user === undefined && password === undefined ? null : bearer(s.mech, decoded, this.sub);
       default:
         if (user !== undefined || password !== undefined) this.notes.push(`SASL ${s.mech} cannot be re-encoded with other credentials; it was sent as recorded`);
         return null;

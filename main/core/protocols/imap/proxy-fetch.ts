@@ -3,7 +3,7 @@
 // header (BODY[HEADER], RFC822.HEADER) followed by the text (BODY[TEXT], RFC822.TEXT) of the
 // same message, as fetchmail fetches, makes one too. Partial fetches (BODY[]<0>) and parts
 // (BODY[1]) are not messages and are left alone.
-import { FetchCapture } from '../proxy-fetch-capture.js';
+import { FetchCapture, type FetchOrigin } from '../proxy-fetch-capture.js';
 import type { CodecCommand } from '../types.js';
 
 const ITEM_LITERAL = /(?:^|[ (])(BODY\[\]|RFC822|BODY\[HEADER\]|RFC822\.HEADER|BODY\[TEXT\]|RFC822\.TEXT) \{\d+\}$/i;
@@ -40,7 +40,7 @@ export class FetchWatcher {
   }
 
   /** Octets of the literal; `left` are still to come. */
-  bytes(b: Buffer, left: number, clientTls: boolean): CodecCommand[] {
+  bytes(b: Buffer, left: number, origin: FetchOrigin): CodecCommand[] {
     if (this.sink === 'header' && this.header) {
       // A header is small; one that is not is not worth pairing.
       if ((this.header.size += b.length) <= 1024 * 1024) this.header.chunks.push(Buffer.from(b));
@@ -50,7 +50,7 @@ export class FetchWatcher {
       this.capture.add(b);
       if (left === 0) {
         this.sink = null;
-        return this.capture.end(clientTls);
+        return this.capture.end(origin);
       }
     }
     if (left === 0) this.sink = null;

@@ -14,11 +14,13 @@
 // The client is framed as commands with literals: "{n}" waits for the server's "+", "{n+}"
 // (RFC 7888) does not; AUTHENTICATE and IDLE (RFC 2177) pass lines through until they end.
 // A message fetched whole (BODY[], BODY.PEEK[], RFC822, or header then text) is caught into the
-// store (proxy-fetch.ts).
+// store (proxy-fetch.ts), with the user of the LOGIN or AUTHENTICATE the upstream accepted
+// (proxy-login.ts).
 import { ProxyCodec, type ProxyTlsModes } from '../proxy-codec.js';
 import { type CodecCommand, ascii } from '../types.js';
 import { capabilitiesOf, rewriteCapabilities } from './proxy-capability.js';
 import { FetchWatcher } from './proxy-fetch.js';
+import { ImapLoginWatch } from './proxy-login.js';
 import { ImapResponseReader } from './proxy-responses.js';
 
 export type ImapProxyConfig = ProxyTlsModes;
@@ -61,6 +63,7 @@ export class ImapProxy extends ProxyCodec {
   private freshCaps: string[] | null = null;
   private warnedCompress = false;
   private readonly fetches = new FetchWatcher();
+  private readonly logins = new ImapLoginWatch();
   protected readonly injectionRule = 'STARTTLS (RFC 3501 §6.2.1)';
 
   constructor(cfg: ImapProxyConfig) {
@@ -102,6 +105,7 @@ export class ImapProxy extends ProxyCodec {
       if (this.client === 'literal') {
         const n = Math.min(this.literalLeft, this.clientBuf.length);
         out.push(this.toServer(this.clientBuf.subarray(0, n)));
+        this.logins.literalBytes(this.clientBuf.subarray(0, n), this.literalLeft - n);
         this.clientBuf = this.clientBuf.subarray(n);
         if ((this.literalLeft -= n) === 0) this.client = 'command';
         continue;
@@ -120,8 +124,10 @@ export class ImapProxy extends ProxyCodec {
       const text = raw.toString('latin1', 0, lf > 0 && raw[lf - 1] === 13 ? lf - 1 : lf);
       const wasMid = this.midLine;
       this.midLine = false;
-      if (this.client === 'sasl') out.push(this.toServer(raw));
-      else if (this.client === 'idle') {
+      if (this.client === 'sasl') {
+        this.logins.saslLine(this.waitTag, text);
+        out.push(this.toServer(raw));
+      } else if (this.client === 'idle') {
         out.push(this.toServer(raw));
         if (/^DONE$/i.test(text)) this.client = 'command'; // RFC 2177 §3
       } else out.push(...this.onCommandLine(raw, text, wasMid));
@@ -137,17 +143,19 @@ export class ImapProxy extends ProxyCodec {
       if (verb === 'STARTTLS') return this.clientStartTls(tag);
       if (verb === 'COMPRESS') return this.queueLocal(`${tag} BAD COMPRESS is not available through mailtap's proxy (RFC 4978 would hide the dialogue)\r\n`);
       this.currentTag = tag;
+      this.logins.command(tag, verb, text);
       // A line with no valid tag gets an untagged BAD (RFC 3501 §7.1.3): nothing to wait for.
       if (m && VALID_TAG.test(tag)) this.inflight.push(tag);
       if (verb === 'AUTHENTICATE' || verb === 'IDLE') {
         this.waitTag = tag;
         this.client = verb === 'IDLE' ? 'idle' : 'sasl';
       }
-    }
+    } else if (this.cont && !wasMid) this.logins.continuation(text);
     const lit = LITERAL_AT_END.exec(text.slice(-40));
     this.cont = !!lit;
     if (lit) {
       this.literalLeft = Number(lit[1]);
+      this.logins.literalStart(this.literalLeft);
       if (lit[2] === '+') this.client = this.literalLeft > 0 ? 'literal' : 'command';
       else {
         this.client = 'literal-wait';
@@ -189,7 +197,7 @@ export class ImapProxy extends ProxyCodec {
       // Until the client is greeted, the upstream talks to the proxy only.
       const relay = this.greeted;
       if (p.kind === 'literal') {
-        if (relay) out.push(this.toClient(p.bytes), ...this.fetches.bytes(p.bytes, p.left, this.clientIsTls));
+        if (relay) out.push(this.toClient(p.bytes), ...this.fetches.bytes(p.bytes, p.left, { user: this.logins.user, clientTls: this.clientIsTls }));
       } else if (p.kind === 'piece') {
         if (relay) out.push(this.toClient(p.raw));
       } else if (p.start && p.literal === null) out.push(...this.onResponse(p.raw, p.text));
@@ -213,6 +221,7 @@ export class ImapProxy extends ProxyCodec {
     const out = this.rewrite(raw, text, null);
     const tagged = /^(\S+) +(OK|NO|BAD)\b/i.exec(text);
     if (!tagged || tagged[1] === '*') return out;
+    this.logins.completed(tagged[1]!, tagged[2]!.toUpperCase() === 'OK');
     const i = this.inflight.indexOf(tagged[1]!);
     if (i >= 0) this.inflight.splice(i, 1);
     if (tagged[1] === this.waitTag && this.client !== 'command' && this.client !== 'literal' && this.client !== 'hold') {

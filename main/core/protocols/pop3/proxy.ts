@@ -12,10 +12,13 @@
 // Responses pair with commands in order (RFC 1939 §3; RFC 2449 §6.6 PIPELINING), so a reply
 // the proxy makes waits for the upstream replies ahead of it. Multi-line bodies end at a lone
 // "." line (RFC 1939 §3, byte-stuffed); a message fetched whole (RETR, or a TOP that asked for
-// more lines than the body has, as fetchmail's does) is caught into the store.
+// more lines than the body has, as fetchmail's does) is caught into the store, with the user
+// who logged in (USER/PASS, APOP, AUTH) once the upstream accepted that login.
 import { type OwedReply, ProxyCodec, type ProxyTlsModes, flushLocal } from '../proxy-codec.js';
 import { FetchCapture } from '../proxy-fetch-capture.js';
 import { RawLines, type RawLine } from '../proxy-lines.js';
+import { beginSasl, observeSaslResponse, type SaslSeen } from '../sasl-decode.js';
+import { utf8FromLatin1 } from '../text.js';
 import { type CodecCommand, ascii } from '../types.js';
 import { isMultiline } from './dissector.js';
 
@@ -26,6 +29,8 @@ interface Pending extends OwedReply {
   args: string;
   /** The proxy's own STLS on the upstream leg: its answer is not forwarded. */
   own?: 'stls';
+  /** An AUTH exchange (RFC 5034 §4), followed for its user. */
+  sasl?: SaslSeen | null;
 }
 
 /** Longer lines are relayed in pieces: RFC 2449 §4 caps responses at 512 octets. */
@@ -44,6 +49,10 @@ export class Pop3Proxy extends ProxyCodec {
   /** A TOP being read: the lines asked for, and the body lines seen after the header. */
   private top: { asked: number; inBody: boolean; lines: number } | null = null;
   private readonly capture = new FetchCapture();
+  /** The name of the last USER the upstream accepted, for the PASS after it (RFC 1939 §7). */
+  private userGiven: string | null = null;
+  /** Who is logged in: a login the upstream answered +OK. */
+  private user: string | null = null;
   protected readonly injectionRule = 'STLS (RFC 2595 §4)';
 
   constructor(cfg: Pop3ProxyConfig) {
@@ -100,6 +109,8 @@ export class Pop3Proxy extends ProxyCodec {
       if (this.client === 'sasl') {
         // A SASL response line, not a command (RFC 5034 §4).
         this.client = 'command';
+        const p = this.pending[0];
+        if (p?.sasl) observeSaslResponse(p.sasl, raw.toString('latin1').replace(/\r?\n$/, ''));
         out.push(this.toServer(raw));
       } else out.push(...this.onCommand(raw));
     }
@@ -112,7 +123,7 @@ export class Pop3Proxy extends ProxyCodec {
     const verb = (sp < 0 ? text : text.slice(0, sp)).toUpperCase();
     const args = sp < 0 ? '' : text.slice(sp + 1);
     if (verb === 'STLS') return this.clientStls();
-    this.pending.push({ verb, args });
+    this.pending.push({ verb, args, ...(verb === 'AUTH' ? { sasl: beginSasl(args) } : {}) });
     return [this.toServer(raw)];
   }
 
@@ -173,7 +184,17 @@ export class Pop3Proxy extends ProxyCodec {
       return this.body.capa ? [] : [this.toClient(line.raw)];
     }
     this.pending.shift();
+    this.loggedIn(p, ok);
     return [this.toClient(line.raw), ...flushLocal(this.pending), ...this.pumpClient()];
+  }
+
+  /** Who logs in, taken once the upstream answers +OK (RFC 1939 §7; RFC 5034 §4 for AUTH). */
+  private loggedIn(p: Pending, ok: boolean): void {
+    if (p.verb === 'USER') this.userGiven = ok ? utf8FromLatin1(p.args) : null;
+    if (!ok) return;
+    if (p.verb === 'PASS') this.user = this.userGiven;
+    else if (p.verb === 'APOP') this.user = utf8FromLatin1(p.args.replace(/ +\S*$/, ''));
+    else if (p.verb === 'AUTH' && p.sasl) this.user = p.sasl.user;
   }
 
   private onBodyLine(line: RawLine): CodecCommand[] {
@@ -185,7 +206,7 @@ export class Pop3Proxy extends ProxyCodec {
       // RFC 1939 §7: asked for more body lines than there are, TOP sends the whole message.
       const whole = !this.top || !this.top.inBody || this.top.lines < this.top.asked;
       this.top = null;
-      if (whole) out.push(...this.capture.end(this.clientIsTls));
+      if (whole) out.push(...this.capture.end({ user: this.user, clientTls: this.clientIsTls }));
       else this.capture.abandon();
       return [...out, ...flushLocal(this.pending), ...this.pumpClient()];
     }

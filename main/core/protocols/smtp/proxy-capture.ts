@@ -2,7 +2,7 @@
 // command once the upstream has answered the end of the message, so a proxied message is
 // caught and MIME-decoded like one the sink received (design.md, "The proxy").
 import type { Envelope } from '../../../../shared/types.js';
-import { decodeBase64Text, decodePlain } from '../sasl-decode.js';
+import { beginSasl, observeSaslResponse, type SaslSeen } from '../sasl-decode.js';
 import type { CodecCommand } from '../types.js';
 import { DataReader } from './data-reader.js';
 import { parsePath } from './commands/path.js';
@@ -10,6 +10,8 @@ import { parsePath } from './commands/path.js';
 export class MessageTap {
   helo: string | null = null;
   private userName: string | null = null;
+  /** The AUTH exchange under way (RFC 4954 §4), until the upstream's final reply. */
+  private auth: SaslSeen | null = null;
   private tls = false;
   private mailFrom: string | null = null;
   private params: Envelope['params'] = {};
@@ -18,10 +20,12 @@ export class MessageTap {
   private chunks: Buffer[] | null = null;
   private nextId = 1;
 
-  /** After TLS the client starts over (RFC 3207 §4.2). */
+  /** After TLS the client starts over (RFC 3207 §4.2): the server forgets what it was told. */
   reset(tls: boolean): void {
     this.tls = tls;
     this.helo = null;
+    this.userName = null;
+    this.auth = null;
     this.resetTransaction(null);
   }
 
@@ -44,13 +48,23 @@ export class MessageTap {
     if (typeof p !== 'string') this.rcpt.push(p.address);
   }
 
-  /** The user from AUTH PLAIN's initial response (RFC 4616 §2), when it came on the command line. */
-  user(authArgs: string): void {
-    const [mech, initial] = authArgs.split(/\s+/);
-    if (mech?.toUpperCase() !== 'PLAIN' || !initial) return;
-    const text = decodeBase64Text(initial);
-    const plain = text === null ? null : decodePlain(text);
-    if (plain) this.userName = plain.user;
+  /** AUTH was sent: its arguments are the mechanism and the optional initial response. */
+  authStart(authArgs: string): void {
+    this.auth = beginSasl(authArgs);
+  }
+
+  /** A client line answering a 334 challenge (RFC 4954 §4). */
+  authResponse(line: string): void {
+    if (this.auth) observeSaslResponse(this.auth, line);
+  }
+
+  /**
+   * The upstream's final reply to AUTH: only 235 makes the client authenticated (RFC 4954 §6),
+   * whatever the mechanism; the user is what the exchange named (sasl-decode.ts).
+   */
+  authEnd(accepted: boolean): void {
+    if (accepted && this.auth) this.userName = this.auth.user;
+    this.auth = null;
   }
 
   startData(): void {

@@ -119,12 +119,13 @@ export class SmtpProxy extends ProxyCodec {
 
   private onCommand(raw: Buffer): CodecCommand[] {
     const send: CodecCommand = { type: 'send', side: 'server', bytes: raw };
+    const text = raw.toString('latin1').replace(/\r?\n$/, '');
     if (this.sasl) {
       // A SASL response line, not a command (RFC 4954 §4).
       this.sasl = false;
+      this.tap.authResponse(text);
       return [send];
     }
-    const text = raw.toString('latin1').replace(/\r?\n$/, '');
     const sp = text.indexOf(' ');
     const verb = (sp < 0 ? text : text.slice(0, sp)).toUpperCase();
     const arg = sp < 0 ? '' : text.slice(sp + 1).trim();
@@ -140,6 +141,7 @@ export class SmtpProxy extends ProxyCodec {
     }
     if (verb === 'EHLO' || verb === 'HELO') this.tap.hello(arg);
     if (verb === 'MAIL' || verb === 'RSET' || verb === 'EHLO' || verb === 'HELO') this.tap.resetTransaction(verb === 'MAIL' ? arg : null);
+    if (verb === 'AUTH') this.tap.authStart(arg);
     if (verb === 'DATA') {
       this.client = 'hold'; // payload or command: the 354 (or not) decides, RFC 2920 §3.1
     } else if (verb === 'BDAT') {
@@ -210,9 +212,12 @@ export class SmtpProxy extends ProxyCodec {
         this.client = 'command';
       }
     } else out.push(toClient());
-    if (p.verb === 'AUTH' && code === '334') this.sasl = true;
+    if (p.verb === 'AUTH' && code === '334') {
+      // A challenge: the next client line answers it, and AUTH still awaits its final reply.
+      this.pending.unshift(p);
+      this.sasl = true;
+    } else if (p.verb === 'AUTH') this.tap.authEnd(code === '235');
     else if (p.verb === 'RCPT' && code.startsWith('2')) this.tap.recipient(p.arg ?? '');
-    else if (p.verb === 'AUTH' && code.startsWith('2')) this.tap.user(p.arg ?? '');
     else if (p.verb === 'DATA') {
       this.client = code === '354' ? 'data' : 'command';
       if (code === '354') this.tap.startData();

@@ -29,7 +29,7 @@ export function CredentialsFields({ substitute, user, password, recordedUser, on
           <Field label="User">
             <input className="input mono" value={user} onChange={(e) => onChange({ user: e.target.value })} autoComplete="off" data-testid="rp-user" />
           </Field>
-          <Field label="Password" hint="CRAM-MD5 and APOP digests are computed again from it.">
+          <Field label="Password" hint="CRAM-MD5 and APOP digests are computed again from it; for XOAUTH2 and OAUTHBEARER it is the bearer token.">
             <span className="rp-secret">
               <input className="input mono" type={shown ? 'text' : 'password'} value={password} onChange={(e) => onChange({ password: e.target.value })} autoComplete="new-password" data-testid="rp-password" />
               <button type="button" className="btn ghost small" onClick={() => setShown((s) => !s)} aria-label={shown ? 'Hide the password' : 'Show the password'} title={shown ? 'Hide' : 'Show'}>
