@@ -28,9 +28,8 @@ export class SessionRecorder {
     store.start(summary);
   }
 
-  /** Record bytes that crossed the wire; returns their timestamp. */
-  wire(leg: Leg, direction: Direction, tls: boolean, bytes: Uint8Array): Micros {
-    const t = nowMicros();
+  /** Record bytes that crossed the wire (at `t`, by default now); returns their timestamp. */
+  wire(leg: Leg, direction: Direction, tls: boolean, bytes: Uint8Array, t: Micros = nowMicros()): Micros {
     if (this.ended) return t;
     const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.store.appendWire(this.summary.id, { t, direction, leg, tls, bytes: buf });

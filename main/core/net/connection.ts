@@ -3,11 +3,12 @@
 // deliveries to the store, and records every byte both ways through the session recorder.
 import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
-import type { Envelope, Leg } from '../../../shared/types.js';
+import type { Envelope, Leg, Micros } from '../../../shared/types.js';
 import type { SessionRecorder } from '../capture/recorder.js';
 import type { Codec, CodecCommand, CodecEvent, DeliveryMeta } from '../protocols/types.js';
 import { tlsInfoOf } from './tls-info.js';
 import { nowMicros } from '../clock.js';
+import { leadingSends, type SendCommand } from './forward-first.js';
 
 export interface DeliveryResult {
   ok: boolean;
@@ -48,14 +49,22 @@ export function serveConnection(o: ServeOptions): Promise<void> {
   let closeReason: string | undefined;
 
   return new Promise<void>((resolve) => {
+    /** Write bytes the codec sends; returns when they went, or null if the socket is done. */
+    const write = (bytes: Uint8Array): Micros | null => {
+      if (closing || sock.destroyed) return null;
+      const t = nowMicros();
+      sock.write(bytes);
+      return t;
+    };
+
     const run = (cmds: CodecCommand[]): void => {
       for (const c of cmds) {
         switch (c.type) {
-          case 'send':
-            if (closing || sock.destroyed) break;
-            recorder.wire(leg, 's2c', tls, c.bytes);
-            sock.write(c.bytes);
+          case 'send': {
+            const t = write(c.bytes);
+            if (t !== null) recorder.wire(leg, 's2c', tls, c.bytes, t);
             break;
+          }
           case 'close':
             if (!closing) {
               closing = true;
@@ -83,15 +92,19 @@ export function serveConnection(o: ServeOptions): Promise<void> {
       }
     };
 
+    /** A codec bug must not take the process down: record it and hang up. */
+    const crashed = (err: unknown): void => {
+      closedBy = 'error';
+      closeReason = (err as Error).message;
+      recorder.notice('error', 'codec-error', `internal error: ${(err as Error).message}`, leg);
+      sock.destroy();
+    };
+
     const handle = (e: CodecEvent): void => {
       try {
         run(codec.handle(e));
       } catch (err) {
-        // A codec bug must not take the process down: record it and hang up.
-        closedBy = 'error';
-        closeReason = (err as Error).message;
-        recorder.notice('error', 'codec-error', `internal error: ${(err as Error).message}`, leg);
-        sock.destroy();
+        crashed(err);
       }
     };
 
@@ -112,9 +125,25 @@ export function serveConnection(o: ServeOptions): Promise<void> {
       );
     };
 
+    // Answer first, record after: the replies to a chunk are written before the chunk and the
+    // replies are recorded (and dissected), so recording adds nothing to the client's round
+    // trip. The records keep their order and the times the bytes came and went.
     const onData = (bytes: Buffer): void => {
-      recorder.wire(leg, 'c2s', tls, bytes);
-      handle({ type: 'data', side: 'client', bytes });
+      const t = nowMicros();
+      let recorded = false;
+      try {
+        const cmds = codec.handle({ type: 'data', side: 'client', bytes });
+        const n = leadingSends(cmds);
+        const sent = cmds.slice(0, n).map((c) => write((c as SendCommand).bytes));
+        recorder.wire(leg, 'c2s', tls, bytes, t);
+        recorded = true;
+        sent.forEach((at, i) => at !== null && recorder.wire(leg, 's2c', tls, (cmds[i] as SendCommand).bytes, at));
+        run(n ? cmds.slice(n) : cmds);
+      } catch (err) {
+        // The chunk that broke the codec is kept too: it is the evidence.
+        if (!recorded) recorder.wire(leg, 'c2s', tls, bytes, t);
+        crashed(err);
+      }
     };
 
     const attach = (s: Socket): void => {

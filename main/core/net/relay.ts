@@ -4,12 +4,13 @@
 // wire log is the ground truth of what each end sent and received.
 import { connect, type Socket } from 'node:net';
 import type { SecureContext, TLSSocket } from 'node:tls';
-import type { Envelope, TlsMode } from '../../../shared/types.js';
+import type { Envelope, Micros, TlsMode } from '../../../shared/types.js';
 import type { SessionRecorder } from '../capture/recorder.js';
 import { nowMicros } from '../clock.js';
 import type { Codec, CodecCommand, CodecEvent, DeliveryMeta, Side } from '../protocols/types.js';
 import type { DeliveryResult } from './connection.js';
 import { clientTls, legOf, upstreamTls } from './relay-tls.js';
+import { leadingSends, type SendCommand } from './forward-first.js';
 import { tlsInfoOf } from './tls-info.js';
 
 export interface RelayOptions {
@@ -54,14 +55,22 @@ export function relayConnection(o: RelayOptions): Promise<void> {
     let closedByUpstream: By | undefined;
     const deliveries = new Set<Promise<unknown>>();
 
+    /** Write bytes to one side; returns when they went, or null if that side is done. */
+    const write = (c: SendCommand): Micros | null => {
+      const s = sock[c.side];
+      if (!s || s.destroyed || ended[c.side]) return null;
+      const t = nowMicros();
+      s.write(c.bytes);
+      return t;
+    };
+    const recordSent = (c: SendCommand, t: Micros): void => void recorder.wire(legOf(c.side), c.side === 'client' ? 's2c' : 'c2s', tls[c.side], c.bytes, t);
+
     const run = (cmds: CodecCommand[]): void => {
       for (const c of cmds) {
         switch (c.type) {
           case 'send': {
-            const s = sock[c.side];
-            if (!s || s.destroyed || ended[c.side]) break;
-            recorder.wire(legOf(c.side), c.side === 'client' ? 's2c' : 'c2s', tls[c.side], c.bytes);
-            s.write(c.bytes);
+            const t = write(c);
+            if (t !== null) recordSent(c, t);
             break;
           }
           case 'close':
@@ -92,15 +101,19 @@ export function relayConnection(o: RelayOptions): Promise<void> {
       }
     };
 
+    const crashed = (err: unknown): void => {
+      by = 'error';
+      reason = (err as Error).message;
+      recorder.notice('error', 'codec-error', `internal error: ${reason}`);
+      sock.client?.destroy();
+      sock.server?.destroy();
+    };
+
     const handle = (e: CodecEvent): void => {
       try {
         run(codec.handle(e));
       } catch (err) {
-        by = 'error';
-        reason = (err as Error).message;
-        recorder.notice('error', 'codec-error', `internal error: ${reason}`);
-        sock.client?.destroy();
-        sock.server?.destroy();
+        crashed(err);
       }
     };
 
@@ -114,9 +127,24 @@ export function relayConnection(o: RelayOptions): Promise<void> {
     };
 
     const attach = (side: Side, s: Socket): void => {
+      // Forward first, record after (forward-first.ts): the bytes this chunk makes the codec
+      // send go out before the chunk and they are recorded, with the times they came and went.
       s.on('data', (bytes: Buffer) => {
-        recorder.wire(legOf(side), side === 'client' ? 'c2s' : 's2c', tls[side], bytes);
-        handle({ type: 'data', side, bytes });
+        const t = nowMicros();
+        let recorded = false;
+        try {
+          const cmds = codec.handle({ type: 'data', side, bytes });
+          const n = leadingSends(cmds);
+          const sent = cmds.slice(0, n).map((c) => write(c as SendCommand));
+          recorder.wire(legOf(side), side === 'client' ? 'c2s' : 's2c', tls[side], bytes, t);
+          recorded = true;
+          sent.forEach((at, i) => at !== null && recordSent(cmds[i] as SendCommand, at));
+          run(n ? cmds.slice(n) : cmds);
+        } catch (err) {
+          // The chunk that broke the codec is kept too: it is the evidence.
+          if (!recorded) recorder.wire(legOf(side), side === 'client' ? 'c2s' : 's2c', tls[side], bytes, t);
+          crashed(err);
+        }
       });
       s.setTimeout(o.idleTimeoutMs, () => {
         by = 'timeout';
