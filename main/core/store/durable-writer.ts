@@ -14,6 +14,11 @@ function writeAll(fd, data) {
   let off = 0;
   while (off < data.length) off += fs.writeSync(fd, data, off, data.length - off);
 }
+function syncDir(dir) {
+  let dfd = dirFds.get(dir);
+  if (dfd === undefined) dirFds.set(dir, (dfd = fs.openSync(dir, 'r')));
+  fs.fsyncSync(dfd);
+}
 function create(m) {
   let fd;
   try {
@@ -23,6 +28,7 @@ function create(m) {
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
+  if (m.dir) syncDir(m.dir);
 }
 function append(m) {
   let fd = appendFds.get(m.path);
@@ -30,11 +36,7 @@ function append(m) {
   writeAll(fd, Buffer.from(m.data));
   if (!m.sync) return;
   fs.fdatasyncSync(fd);
-  for (const dir of m.dirs) {
-    let dfd = dirFds.get(dir);
-    if (dfd === undefined) dirFds.set(dir, (dfd = fs.openSync(dir, 'r')));
-    fs.fsyncSync(dfd);
-  }
+  for (const dir of m.dirs) syncDir(dir);
 }
 function closeFile(m) {
   const fd = appendFds.get(m.path);
@@ -72,7 +74,8 @@ export class DurableWriter {
   private nextId = 1;
   private turn = 0;
 
-  constructor(count = 2) {
+  /** Worker 0 takes the appends (in order); the others create files, turn about. */
+  constructor(count = 3) {
     for (let i = 0; i < count; i++) {
       const w = new Worker(WORKER_SOURCE, { eval: true });
       w.unref();
@@ -92,14 +95,16 @@ export class DurableWriter {
   }
 
   /**
-   * Create `path` (it must not exist) holding `data`, durably. With `handOver`, a large `data`
+   * Create `path` (it must not exist) holding `data`, durably, then fsync `syncDir` (the
+   * directory, so that the new entry is durable too). With `handOver`, a large `data`
    * that alone owns its memory is moved to the worker instead of copied (twice: postMessage
    * clones it, then the worker reads the clone): it is unusable afterwards.
    */
-  write(path: string, data: Uint8Array, mode = 0o600, handOver = false): Promise<void> {
-    const w = this.workers[this.turn++ % this.workers.length]!;
+  write(path: string, data: Uint8Array, mode = 0o600, handOver = false, syncDir?: string): Promise<void> {
+    const files = this.workers.length - 1;
+    const w = this.workers[files ? 1 + (this.turn++ % files) : 0]!;
     const move = handOver && data.byteLength >= HAND_OVER_MIN && ownsItsMemory(data);
-    return this.send(w, { op: 'create', path, data, mode }, move ? [data.buffer as ArrayBuffer] : []);
+    return this.send(w, { op: 'create', path, data, mode, dir: syncDir }, move ? [data.buffer as ArrayBuffer] : []);
   }
 
   /**

@@ -146,10 +146,12 @@ export class MessageStore {
   private async persist(raw: Buffer, summary: MessageSummary, handOver = false): Promise<void> {
     const { id, folder = INBOX, uid = 0 } = summary;
     try {
-      // The file is created and fsynced on a worker thread; then its journal record is group-
-      // committed together with an fsync of the directory, so the new entry is durable too.
-      await this.writer.write(this.file(id), raw, 0o600, handOver);
-      await this.journal.commit({ op: 'add', m: summary }, this.dir);
+      // The file (with its directory entry) and the journal record are made durable at the
+      // same time, on worker threads: the file and its fsyncs on one, the record in the next
+      // group commit on another. Neither needs the other first: startup drops a record whose
+      // file is missing or short, and recovers a file without a record (open()), and the
+      // message is acknowledged only when both are done.
+      await Promise.all([this.writer.write(this.file(id), raw, 0o600, handOver, this.dir), this.journal.commit({ op: 'add', m: summary })]);
       this.byId.set(id, summary);
       this.order.push(id);
       this.folders.link(folder, uid, id);
