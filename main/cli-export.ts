@@ -11,7 +11,7 @@ import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import type { MessageImportResult, MessageSummary } from '../shared/types.js';
 import { defaultDataDir } from './core/data-dir.js';
-import { messageFile, readMessageIndex, readSession } from './core/export/data-dir-read.js';
+import { readMessageIndex, readSession, readWholeMessage } from './core/export/data-dir-read.js';
 import { sessionKeyLog } from './core/export/keylog.js';
 import { importMessages, type ImportProgress } from './core/export/message-import.js';
 import { MAX_IMPORT_BYTES, mboxChunks, portsOption, sessionExportFormat } from './core/export/service-export.js';
@@ -109,14 +109,17 @@ export async function exportMessagesCommand(argv: string[], err: Out = console.e
   }
   // Streamed with backpressure: one message in memory at a time, whatever the selection's size.
   const sink = file ? createWriteStream(file) : process.stdout;
-  const src = Readable.from(mboxChunks(selected, (id) => readFile(messageFile(dataDir, id))));
+  let skipped = 0;
+  const whole = async (m: MessageSummary): Promise<Buffer | null> => (await readWholeMessage(dataDir, m)) ?? (skipped++, null);
+  const src = Readable.from(mboxChunks(selected, whole));
   src.pipe(sink);
   await finished(src);
   if (file) {
     sink.end();
     await finished(sink);
   }
-  err(`mailtap: ${selected.length} message${selected.length === 1 ? '' : 's'} exported${file ? ` to ${file}` : ''}`);
+  const n = selected.length - skipped;
+  err(`mailtap: ${n} message${n === 1 ? '' : 's'} exported${file ? ` to ${file}` : ''}${skipped ? ` (${skipped} still being written, left out)` : ''}`);
   return 0;
 }
 

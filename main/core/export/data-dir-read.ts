@@ -1,8 +1,9 @@
 // Reading a data directory for an export without opening it for writing, so `mailtap export`
 // and `mailtap export-messages` are safe while a server runs on the same directory: the
 // indexes (sessions.jsonl, messages.jsonl) are append-only JSON lines, the session log is
-// written in whole chunks and message files are written before their index record, so a
-// reader sees each session or message either whole or not yet.
+// written in whole chunks before a session's index record, and a message whose file is not
+// whole yet is left out (readWholeMessage), so a reader sees each session or message either
+// whole or not yet.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MessageSummary, SessionSummary } from '../../../shared/types.js';
@@ -49,7 +50,20 @@ export async function readMessageIndex(dataDir: string): Promise<MessageSummary[
   return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-export function messageFile(dataDir: string, id: string): string {
+/**
+ * A message's bytes as a reader beside a running server may take them: null while its file is
+ * missing or shorter than the index says, which is a message still being written (its index
+ * record and its file are made durable at the same time, message-store.ts).
+ */
+export async function readWholeMessage(dataDir: string, m: MessageSummary): Promise<Buffer | null> {
+  const raw = await readFile(messageFile(dataDir, m.id)).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return null;
+    throw e;
+  });
+  return raw && raw.length === m.size ? raw : null;
+}
+
+function messageFile(dataDir: string, id: string): string {
   if (!isId(id)) throw new Error(`not a message id: ${id}`);
   return join(dataDir, 'messages', `${id}.eml`);
 }

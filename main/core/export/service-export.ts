@@ -72,16 +72,22 @@ export function selectMessages(s: MailtapService, p: MessageQuery & { ids?: unkn
   return out.reverse();
 }
 
-/** mboxrd of the selected messages, each as it was caught; an imported one with its From_ line. */
-export async function* mboxChunks(messages: Iterable<MessageSummary>, raw: (id: string) => Promise<Buffer>): AsyncGenerator<Buffer> {
-  for (const m of messages) yield* mboxEntry(fromLineOf(m), await raw(m.id));
+/**
+ * mboxrd of the selected messages, each as it was caught; an imported one with its From_ line.
+ * A message whose bytes `raw` cannot give yet (null) is left out.
+ */
+export async function* mboxChunks(messages: Iterable<MessageSummary>, raw: (m: MessageSummary) => Promise<Buffer | null>): AsyncGenerator<Buffer> {
+  for (const m of messages) {
+    const bytes = await raw(m);
+    if (bytes) yield* mboxEntry(fromLineOf(m), bytes);
+  }
 }
 
 export async function exportMessages(s: MailtapService, p: MessageQuery & { ids?: unknown }): Promise<BinaryResult> {
   const selected = selectMessages(s, p);
   const parts: Buffer[] = [];
   let size = 0;
-  for await (const b of mboxChunks(selected, (id) => s.messages.raw(id))) {
+  for await (const b of mboxChunks(selected, (m) => s.messages.raw(m.id))) {
     size += b.length;
     if (size > MAX_MBOX_EXPORT_BYTES) throw new ApiError(413, 'too_large', `the mbox would be over ${MAX_MBOX_EXPORT_BYTES} bytes: export a smaller selection, or use mailtap export-messages`);
     parts.push(b);

@@ -8,6 +8,7 @@
 // without the index (repair after a crash). The index keeps, per session, where its chunks are.
 import { type FileHandle, open, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { GATHER_MS } from './journal.js';
 
 export const LOG_MAGIC = Buffer.from('MTLOG1\n\0');
 export const ID_LEN = 16;
@@ -34,7 +35,10 @@ export class SessionLog {
   /** The segment the file handle has open. */
   private openSeg = 0;
   private queue: Pending[] = [];
-  private writing = false;
+  /** The write-out in progress (or about to start), until the queue is empty. */
+  private running: Promise<void> | null = null;
+  /** Starts the write-out now instead of at the end of the gather window. */
+  private startNow: (() => void) | null = null;
   /** Chunks per segment still referenced by the index, for deleting whole dead segments. */
   private readonly refs = new Map<number, number>();
 
@@ -72,13 +76,37 @@ export class SessionLog {
     this.ref(loc[0], 1);
     const written = new Promise<void>((resolve, reject) => {
       this.queue.push({ segment: loc[0], data, resolve, reject });
-      if (!this.writing) void this.drain();
+      this.schedule();
     });
     return { loc, written };
   }
 
+  /**
+   * Chunks are gathered a moment (GATHER_MS) before they are written, so that the chunks of
+   * sessions ending together go out in one writev: each write handed to libuv's pool costs the
+   * event loop more than the chunk. A read waits for the chunks queued before it (settled()).
+   */
+  private schedule(): void {
+    if (this.running) return;
+    this.running = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => this.startNow?.(), GATHER_MS);
+      this.startNow = () => {
+        this.startNow = null;
+        clearTimeout(timer);
+        void this.drain().then(resolve);
+      };
+    });
+  }
+
+  /** Everything appended so far is written (or failed). */
+  async settled(): Promise<void> {
+    for (let guard = 0; this.running && guard < 1000; guard++) {
+      this.startNow?.();
+      await this.running;
+    }
+  }
+
   private async drain(): Promise<void> {
-    this.writing = true;
     // Bounded by the queue: each round writes every queued chunk of one segment in one call.
     while (this.queue.length) {
       const seg = this.queue[0]!.segment;
@@ -93,11 +121,12 @@ export class SessionLog {
         for (const b of batch) b.reject(e as Error);
       }
     }
-    this.writing = false;
+    this.running = null;
   }
 
   /** Read a session's chunks back, in order, opening each segment once. */
   async read(locs: ChunkLoc[]): Promise<Buffer> {
+    await this.settled();
     const parts: Buffer[] = [];
     let i = 0;
     while (i < locs.length) {
@@ -146,7 +175,7 @@ export class SessionLog {
   }
 
   async close(): Promise<void> {
-    for (let i = 0; i < 1000 && (this.writing || this.queue.length); i++) await new Promise((r) => setTimeout(r, 5));
+    await this.settled();
     await this.fh?.close();
     this.fh = null;
   }
