@@ -1,10 +1,14 @@
 // Drives a relay codec with no sockets (after mitmproxy's playbooks): events in from either
 // side, commands collected; what each side was sent reads back as text. Side 'client' is the
 // client, 'server' the upstream.
+import assert from 'node:assert/strict';
 import type { Codec, CodecCommand, CodecEvent, Side } from '../../main/core/protocols/types.js';
 import { tlsInfo } from './playbook.js';
 
 export type Deliver = Extract<CodecCommand, { type: 'deliver' }>;
+
+/** One side's bytes in a dialogue. */
+export type Turn = ['client' | 'server', string];
 
 export class ProxyDrive<C extends Codec> {
   readonly log: CodecCommand[] = [];
@@ -62,5 +66,19 @@ export class ProxyDrive<C extends Codec> {
 
   closed(): Side[] {
     return this.kinds('close').map((c) => c.side);
+  }
+
+  /**
+   * Play a dialogue one byte at a time that fetches a message, check that the upstream got
+   * every client byte, and give the envelope the fetched message was caught with: nobody sent
+   * it, so it names only who logged in, and TLS.
+   */
+  fetchedEnvelope(turns: Turn[]): { user: string | null; tls: boolean } {
+    for (const [side, text] of turns) this.from(side, text, 'bytewise');
+    assert.equal(this.sent('server'), turns.filter(([s]) => s === 'client').map(([, t]) => t).join(''));
+    const [del] = this.kinds('deliver');
+    assert.ok(del, 'caught');
+    assert.deepEqual([del.envelope.mailFrom, del.envelope.rcptTo, del.envelope.helo], ['', [], null], 'nobody sent it');
+    return { user: del.envelope.user, tls: del.envelope.tls };
   }
 }

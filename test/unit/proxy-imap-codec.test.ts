@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { ImapProxy } from '../../main/core/protocols/imap/proxy.js';
 import { rewriteCapabilities } from '../../main/core/protocols/imap/proxy-capability.js';
 import type { TlsMode } from '../../shared/types.js';
-import { ProxyDrive } from '../helpers/proxy-drive.js';
+import { ProxyDrive, type Turn } from '../helpers/proxy-drive.js';
 
 const drive = (clientTls: TlsMode = 'none', upstreamTls: TlsMode = 'none'): ProxyDrive<ImapProxy> => new ProxyDrive(new ImapProxy({ clientTls, upstreamTls }));
 const GREETING = '* OK [CAPABILITY IMAP4rev1 SASL-IR LITERAL+ STARTTLS LOGINDISABLED] Dovecot ready.\r\n';
@@ -155,18 +155,9 @@ describe('IMAP relay codec', () => {
 
 describe("the caught message's envelope: who logged in (RFC 3501 §6.2)", () => {
   const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
-  type Turn = ['client' | 'server', string];
   /** A login fed one byte at a time, then a FETCH of BODY[]: the user and TLS of the envelope. */
-  function caughtAfter(login: Turn[], clientTls: TlsMode = 'none'): { user: string | null; tls: boolean } {
-    const d = drive(clientTls).connected();
-    const turns: Turn[] = [['server', '* OK [CAPABILITY IMAP4rev1 SASL-IR LITERAL+ AUTH=PLAIN] hi\r\n'], ...login, ['client', 'f1 FETCH 1 BODY.PEEK[]\r\n'], ['server', `${fetchOf(MESSAGE)}f1 OK\r\n`]];
-    for (const [side, text] of turns) d.from(side, text, 'bytewise');
-    assert.equal(d.sent('server'), turns.filter(([s]) => s === 'client').map(([, t]) => t).join(''));
-    const [del] = d.kinds('deliver');
-    assert.ok(del, 'caught');
-    assert.deepEqual([del.envelope.mailFrom, del.envelope.rcptTo, del.envelope.helo], ['', [], null], 'nobody sent it');
-    return { user: del.envelope.user, tls: del.envelope.tls };
-  }
+  const caughtAfter = (login: Turn[], clientTls: TlsMode = 'none'): { user: string | null; tls: boolean } =>
+    drive(clientTls).connected().fetchedEnvelope([['server', '* OK [CAPABILITY IMAP4rev1 SASL-IR LITERAL+ AUTH=PLAIN] hi\r\n'], ...login, ['client', 'f1 FETCH 1 BODY.PEEK[]\r\n'], ['server', `${fetchOf(MESSAGE)}f1 OK\r\n`]]);
   const rows: Array<{ name: string; login: Turn[]; user: string | null }> = [
     { name: 'LOGIN with a quoted password', login: [['client', 'a1 LOGIN alice@x.test "p a\\"ss\\\\"\r\n'], ['server', 'a1 OK Logged in\r\n']], user: 'alice@x.test' },
     { name: 'LOGIN with a quoted user', login: [['client', 'a1 LOGIN "bob smith" pw\r\n'], ['server', 'a1 OK [CAPABILITY IMAP4rev1] Logged in\r\n']], user: 'bob smith' },

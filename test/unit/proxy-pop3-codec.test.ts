@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Pop3Proxy, rewriteCapa } from '../../main/core/protocols/pop3/proxy.js';
 import type { TlsMode } from '../../shared/types.js';
-import { ProxyDrive } from '../helpers/proxy-drive.js';
+import { ProxyDrive, type Turn } from '../helpers/proxy-drive.js';
 
 const drive = (clientTls: TlsMode = 'none', upstreamTls: TlsMode = 'none'): ProxyDrive<Pop3Proxy> => new ProxyDrive(new Pop3Proxy({ clientTls, upstreamTls }));
 const GREETING = '+OK Dovecot ready. <1.2@up>\r\n';
@@ -149,18 +149,9 @@ describe('POP3 relay codec', () => {
 
 describe("the caught message's envelope: who logged in (RFC 1939 §7, RFC 5034)", () => {
   const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
-  type Turn = ['client' | 'server', string];
   /** A login fed one byte at a time, then RETR 1: the user and TLS of the envelope. */
-  function caughtAfter(login: Turn[], clientTls: TlsMode = 'none'): { user: string | null; tls: boolean } {
-    const d = drive(clientTls).connected();
-    const turns: Turn[] = [['server', GREETING], ...login, ['client', 'RETR 1\r\n'], ['server', `+OK\r\n${stuffed(MESSAGE)}.\r\n`]];
-    for (const [side, text] of turns) d.from(side, text, 'bytewise');
-    assert.equal(d.sent('server'), turns.filter(([s]) => s === 'client').map(([, t]) => t).join(''));
-    const [del] = d.kinds('deliver');
-    assert.ok(del, 'caught');
-    assert.deepEqual([del.envelope.mailFrom, del.envelope.rcptTo, del.envelope.helo], ['', [], null], 'nobody sent it');
-    return { user: del.envelope.user, tls: del.envelope.tls };
-  }
+  const caughtAfter = (login: Turn[], clientTls: TlsMode = 'none'): { user: string | null; tls: boolean } =>
+    drive(clientTls).connected().fetchedEnvelope([['server', GREETING], ...login, ['client', 'RETR 1\r\n'], ['server', `+OK\r\n${stuffed(MESSAGE)}.\r\n`]]);
   const rows: Array<{ name: string; login: Turn[]; user: string | null }> = [
     { name: 'USER/PASS accepted', login: [['client', 'USER bob\r\nPASS secret\r\n'], ['server', '+OK\r\n+OK logged in\r\n']], user: 'bob' },
     { name: 'USER/PASS refused', login: [['client', 'USER bob\r\nPASS wrong\r\n'], ['server', '+OK\r\n-ERR [AUTH] invalid\r\n']], user: null },
