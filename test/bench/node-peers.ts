@@ -31,8 +31,9 @@ export async function startSmtpServerPeer(): Promise<{ port: number; proc: Proc 
 
 const PIPE = (port: number, upstream: number): string => `
 const net = require('node:net');
-net.createServer((c) => {
-  const u = net.connect(${upstream}, '127.0.0.1');
+// Nagle off both ways, as mailtap's relay and socat have it for small request/response writes.
+net.createServer({ noDelay: true }, (c) => {
+  const u = net.connect({ port: ${upstream}, host: '127.0.0.1', noDelay: true });
   c.pipe(u).on('error', () => c.destroy());
   u.pipe(c).on('error', () => u.destroy());
   c.on('error', () => u.destroy());
