@@ -39,6 +39,8 @@ export class SessionLog {
   private running: Promise<void> | null = null;
   /** Starts the write-out now instead of at the end of the gather window. */
   private startNow: (() => void) | null = null;
+  /** Settles when the chunk appended last is written. */
+  private lastWritten: Promise<void> = Promise.resolve();
   /** Chunks per segment still referenced by the index, for deleting whole dead segments. */
   private readonly refs = new Map<number, number>();
 
@@ -78,6 +80,7 @@ export class SessionLog {
       this.queue.push({ segment: loc[0], data, resolve, reject });
       this.schedule();
     });
+    this.lastWritten = written;
     return { loc, written };
   }
 
@@ -98,12 +101,13 @@ export class SessionLog {
     });
   }
 
-  /** Everything appended so far is written (or failed). */
+  /**
+   * Everything appended so far is written (or failed). Chunks are written in the order they
+   * were appended, so that is when the last one is; chunks appended meanwhile are not waited for.
+   */
   async settled(): Promise<void> {
-    for (let guard = 0; this.running && guard < 1000; guard++) {
-      this.startNow?.();
-      await this.running;
-    }
+    this.startNow?.();
+    await this.lastWritten.catch(() => undefined);
   }
 
   private async drain(): Promise<void> {
