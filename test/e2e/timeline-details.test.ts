@@ -3,6 +3,9 @@
 // a DATA payload with its bytes, its size, a link to the decoded message and "show all".
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import type { CaInfo, MessageSummary, ProxyListenerState, SessionSummary } from '../../shared/types.js';
@@ -42,6 +45,23 @@ describe('timeline details: AUTH reveal, TLS chain, payloads', () => {
     await screenshot(e.page, 'timeline-auth-reveal');
     await auth.getByTestId('auth-reveal').click();
     assert.equal(await auth.getByTestId('auth-secret').innerText(), '••••••');
+  });
+
+  test('an OAuth login from curl shows its user and a masked bearer token, revealed on request', async () => {
+    const token = 'ya29.a0AfB_byC-dev-token-42';
+    const mail = join(await mkdtemp(join(tmpdir(), 'mailtap-e2e-oauth-')), 'mail.eml');
+    await writeFile(mail, 'From: ci@build.test\r\nTo: ops@example.org\r\nSubject: Nightly build green\r\n\r\nAll 412 checks passed.\r\n');
+    await run('curl', ['-sS', '--max-time', '10', `smtp://127.0.0.1:${e.mt.smtpPort}`, '--mail-from', 'ci@build.test', '--mail-rcpt', 'ops@example.org', '--user', 'ci-bot@build.test', '--oauth2-bearer', token, '--upload-file', mail], { timeout: 20_000 });
+    await rm(dirname(mail), { recursive: true });
+    const s = await waitFor(async () => (await sessions()).find((x) => x.user === 'ci-bot@build.test' && x.endedAt !== null), 8000, 'the curl session');
+    await openRoute(e, `#/sessions/${s.id}`);
+    const auth = row('auth');
+    await auth.waitFor();
+    assert.match(await auth.innerText(), /AUTH\s+(OAUTHBEARER|XOAUTH2)\s+user\s+ci-bot@build\.test\s+bearer token/);
+    assert.doesNotMatch(await e.page.getByTestId('timeline').innerText(), /ya29/, 'the token is masked everywhere until asked');
+    await auth.getByTestId('auth-reveal').click();
+    await waitFor(async () => (await auth.getByTestId('auth-secret').innerText()) === token, 5000, 'the revealed token');
+    await screenshot(e.page, 'timeline-auth-oauth');
   });
 
   test('a proxied STARTTLS session shows the upstream chain, verified against the local CA', async () => {
