@@ -31,6 +31,24 @@ export interface NewMessage {
   mboxFrom?: string;
 }
 
+/**
+ * One frozen empty array for every summary field that is empty (Cc, warnings, flags): most
+ * messages have none, and an index of 100,000 summaries then holds 300,000 fewer objects for
+ * V8 to mark. Fields are replaced, never changed in place (mailbox-ops.ts), so sharing is safe;
+ * freezing makes a change in place fail loudly rather than touch every message.
+ */
+const NONE = Object.freeze([]) as unknown as never[];
+const orNone = <T>(a: T[]): T[] => (a.length ? a : NONE);
+
+/** A summary read back from the journal, its empty fields shared like a new one's. */
+function shareEmpty(m: MessageSummary): MessageSummary {
+  m.to = orNone(m.to ?? []);
+  m.cc = orNone(m.cc ?? []);
+  m.warnings = orNone(m.warnings ?? []);
+  if (m.flags) m.flags = orNone(m.flags);
+  return m;
+}
+
 /** Messages this large are handed over to the file writer rather than copied to it. */
 const LARGE_MESSAGE = 64 * 1024;
 
@@ -75,7 +93,7 @@ export class MessageStore {
     await mkdir(this.dir, { recursive: true });
     const deleted = new Set<string>();
     for (const r of await this.journal.load()) {
-      if (r.op === 'add') (this.byId.set(r.m.id, r.m), replayAdded(r.m, this.folders));
+      if (r.op === 'add') (this.byId.set(r.m.id, shareEmpty(r.m)), replayAdded(r.m, this.folders));
       else if (isMailboxRecord(r)) replayMailboxRecord(r, this.byId, this.folders);
       else if (r.op === 'del') for (const id of r.ids) (this.byId.delete(id), deleted.add(id));
       else if (r.op === 'read') {
@@ -128,7 +146,7 @@ export class MessageStore {
     if (!this.folders.has(folder)) throw new Error(`no folder ${folder}`);
     summary.folder = folder;
     summary.uid = this.folders.allocate(folder);
-    summary.flags = m.flags ?? [];
+    summary.flags = orNone(m.flags ?? []);
     summary.read = m.read ?? false;
     if (m.mboxFrom) summary.mboxFrom = m.mboxFrom;
     // A large message goes to the writer without a copy; the IMAP facts then read its header
@@ -260,8 +278,8 @@ export class MessageStore {
       receivedAt: receivedAt.toISOString(),
       envelope,
       from: s.from,
-      to: s.to,
-      cc: s.cc,
+      to: orNone(s.to),
+      cc: orNone(s.cc),
       subject: s.subject,
       messageId: s.messageId,
       date: s.date,
@@ -269,7 +287,7 @@ export class MessageStore {
       attachmentCount: s.attachmentCount,
       snippet: s.snippet,
       read: false,
-      warnings: [...warnings, ...s.warnings],
+      warnings: orNone([...warnings, ...s.warnings]),
       source,
     };
   }
