@@ -57,8 +57,10 @@ export function serveConnection(o: ServeOptions): Promise<void> {
       return t;
     };
 
-    const run = (cmds: CodecCommand[]): void => {
-      for (const c of cmds) {
+    /** Carry out the codec's commands, from `from` on. */
+    const run = (cmds: CodecCommand[], from = 0): void => {
+      for (let i = from; i < cmds.length; i++) {
+        const c = cmds[i]!;
         switch (c.type) {
           case 'send': {
             const t = write(c.bytes);
@@ -138,7 +140,7 @@ export function serveConnection(o: ServeOptions): Promise<void> {
         recorder.wire(leg, 'c2s', tls, bytes, t);
         recorded = true;
         sent.forEach((at, i) => at !== null && recorder.wire(leg, 's2c', tls, (cmds[i] as SendCommand).bytes, at));
-        run(n ? cmds.slice(n) : cmds);
+        run(cmds, n);
       } catch (err) {
         // The chunk that broke the codec is kept too: it is the evidence.
         if (!recorded) recorder.wire(leg, 'c2s', tls, bytes, t);

@@ -65,8 +65,10 @@ export function relayConnection(o: RelayOptions): Promise<void> {
     };
     const recordSent = (c: SendCommand, t: Micros): void => void recorder.wire(legOf(c.side), c.side === 'client' ? 's2c' : 'c2s', tls[c.side], c.bytes, t);
 
-    const run = (cmds: CodecCommand[]): void => {
-      for (const c of cmds) {
+    /** Carry out the codec's commands, from `from` on. */
+    const run = (cmds: CodecCommand[], from = 0): void => {
+      for (let i = from; i < cmds.length; i++) {
+        const c = cmds[i]!;
         switch (c.type) {
           case 'send': {
             const t = write(c);
@@ -139,7 +141,7 @@ export function relayConnection(o: RelayOptions): Promise<void> {
           recorder.wire(legOf(side), side === 'client' ? 'c2s' : 's2c', tls[side], bytes, t);
           recorded = true;
           sent.forEach((at, i) => at !== null && recordSent(cmds[i] as SendCommand, at));
-          run(n ? cmds.slice(n) : cmds);
+          run(cmds, n);
         } catch (err) {
           // The chunk that broke the codec is kept too: it is the evidence.
           if (!recorded) recorder.wire(legOf(side), side === 'client' ? 'c2s' : 's2c', tls[side], bytes, t);
