@@ -8,6 +8,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync,
 import { createServer, connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { RawImap } from './imap-client.js';
 
 export interface Dovecot {
   port: number;
@@ -153,4 +154,19 @@ export async function startDovecot(o: DovecotOptions = {}): Promise<Dovecot> {
     throw new Error(`${(e as Error).message}: ${stderr}${log}`);
   }
   return { port, pop3Port, imapsPort, pop3sPort, dir, password, stop };
+}
+
+/** Put `messages` into the INBOX of Dovecot's one user (bob), through APPEND. */
+export async function seedDovecot(dv: Dovecot, messages: readonly Buffer[]): Promise<void> {
+  const c = await RawImap.open(dv.port);
+  try {
+    const login = (await c.command(`LOGIN bob ${dv.password}`)).tagged;
+    if (!/ OK /.test(login)) throw new Error(`Dovecot refused the login: ${login}`);
+    for (const m of messages) {
+      const r = (await c.append('INBOX', m)).tagged;
+      if (!/ OK /.test(r)) throw new Error(`Dovecot refused an APPEND: ${r}`);
+    }
+  } finally {
+    c.close();
+  }
 }

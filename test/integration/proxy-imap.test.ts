@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import type { Envelope, TlsEvent, TlsMode } from '../../shared/types.js';
 import { makeSelfSigned } from '../../main/core/tls/self-signed.js';
-import { dovecotMissing, startDovecot, type Dovecot } from '../helpers/dovecot.js';
+import { dovecotMissing, seedDovecot, startDovecot, type Dovecot } from '../helpers/dovecot.js';
 import { RawImap } from '../helpers/imap-client.js';
 import { startTestMailtap, waitFor, type TestMailtap } from '../helpers/mailtap.js';
 import { closedSession, corpus, createProxy, crlf, deadPort, exchanges, sha, trustUpstreams, wireOf } from '../helpers/proxy-harness.js';
@@ -34,10 +34,7 @@ before(async () => {
   mailtapCa = trust.mailtapCa;
   if (missing) return;
   dv = await startDovecot({ tls: trust.leaf });
-  const c = await RawImap.open(dv.port);
-  assert.match((await c.command(`LOGIN bob ${dv.password}`)).tagged, / OK /);
-  for (const m of MESSAGES) assert.match((await c.append('INBOX', m)).tagged, / OK /);
-  c.close();
+  await seedDovecot(dv, MESSAGES);
 });
 after(async () => {
   await mt.close();

@@ -11,8 +11,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Envelope, TlsEvent, TlsMode } from '../../shared/types.js';
 import { makeSelfSigned } from '../../main/core/tls/self-signed.js';
-import { dovecotMissing, startDovecot, type Dovecot } from '../helpers/dovecot.js';
-import { RawImap } from '../helpers/imap-client.js';
+import { dovecotMissing, seedDovecot, startDovecot, type Dovecot } from '../helpers/dovecot.js';
 import { startTestMailtap, waitFor, type TestMailtap } from '../helpers/mailtap.js';
 import { closedSession, corpus, createProxy, crlf, deadPort, exchanges, sha, trustUpstreams, wireOf } from '../helpers/proxy-harness.js';
 import { run } from '../helpers/run.js';
@@ -33,10 +32,7 @@ before(async () => {
   mailtapCa = trust.mailtapCa;
   if (missing) return;
   dv = await startDovecot({ pop3: true, tls: trust.leaf });
-  const c = await RawImap.open(dv.port);
-  assert.match((await c.command(`LOGIN bob ${dv.password}`)).tagged, / OK /);
-  for (const m of MESSAGES) assert.match((await c.append('INBOX', m)).tagged, / OK /);
-  c.close();
+  await seedDovecot(dv, MESSAGES);
 });
 after(async () => {
   await mt.close();
