@@ -4,7 +4,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { DataReader } from '../../main/core/protocols/smtp/data-reader.js';
+import { DataReader, SCAN_MEMO_MIN } from '../../main/core/protocols/smtp/data-reader.js';
 import { LineReader } from '../../main/core/protocols/line-reader.js';
 import { SmtpServer } from '../../main/core/protocols/smtp/server.js';
 import { SmtpDissector } from '../../main/core/protocols/smtp/dissector.js';
@@ -59,6 +59,41 @@ describe('SMTP framing properties', () => {
         }
       }),
       { numRuns: RUNS * 3 },
+    );
+  });
+
+  test('two readers of the same large chunks (the second takes the first one\'s scan) agree with a reader of copies', () => {
+    // Filler blocks make pushes of SCAN_MEMO_MIN bytes and more, which are memoized.
+    const big = fc.oneof(byteAlphabet, fc.constantFrom(Buffer.alloc(SCAN_MEMO_MIN, 65), Buffer.from('A\r\n'.repeat(1500)), Buffer.from('.A\r\n'.repeat(40))));
+    const bigCuts = fc.array(fc.integer({ min: 1, max: 3 * SCAN_MEMO_MIN }), { minLength: 1, maxLength: 6 });
+    fc.assert(
+      fc.property(fc.array(big, { maxLength: 12 }).map((p) => Buffer.concat(p)), bigCuts, fc.boolean(), (input, sizes, keepFirst) => {
+        const ref = referenceData(input);
+        const shared = [new DataReader(), new DataReader(Infinity, false)];
+        if (!keepFirst) shared.reverse();
+        const alone = new DataReader();
+        let pos = 0;
+        let i = 0;
+        let done = false;
+        while (pos < input.length && !done) {
+          const chunk = input.subarray(pos, pos + sizes[i++ % sizes.length]!);
+          const [a, b] = shared.map((r) => r.push(chunk));
+          const c = alone.push(Buffer.from(chunk)); // a copy: nothing to take over
+          assert.deepEqual(a, c);
+          assert.deepEqual(b, c);
+          done = c.done;
+          pos += chunk.length;
+        }
+        for (const r of shared) {
+          assert.equal(r.size, alone.size);
+          assert.equal(r.wireBytes, alone.wireBytes);
+          assert.deepEqual(r.warnings, alone.warnings);
+        }
+        const kept = shared.find((r) => r.chunks.length || !alone.chunks.length)!;
+        assert.deepEqual(Buffer.concat(kept.chunks), Buffer.concat(alone.chunks));
+        if (ref) assert.deepEqual(Buffer.concat(alone.chunks), ref.body);
+      }),
+      { numRuns: RUNS },
     );
   });
 
