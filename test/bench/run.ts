@@ -137,8 +137,10 @@ async function throughput(): Promise<void> {
   let worstStall = 0;
   let worstIdle = 0;
   const idle = startIdlePeer();
-  for (const sc of scenarios) {
+  const pick = process.argv.find((a) => a.startsWith('--scenario='))?.slice(11);
+  for (const sc of scenarios.filter((x) => !pick || x.name.includes(pick))) {
     const rates = new Map<string, number>();
+    let stall = 0;
     for (const peer of peers) {
       const n = Math.max(50, Math.round(sc.count * scale * peer.share));
       const p = await peer.start();
@@ -147,7 +149,8 @@ async function throughput(): Promise<void> {
         const secs = smtpSource(p.port, n, sc.args);
         rates.set(peer.name, n / secs);
         if (p.http) {
-          worstStall = Math.max(worstStall, (await stats(p.http)).eventLoop.maxMs);
+          stall = Math.max(stall, (await stats(p.http)).eventLoop.maxMs);
+          worstStall = Math.max(worstStall, stall);
           worstIdle = Math.max(worstIdle, await idle.maxMs());
         }
       } catch (e) {
@@ -159,10 +162,10 @@ async function throughput(): Promise<void> {
     }
     const m = rates.get('mailtap')!;
     const ceiling = rates.get('smtp-server')! / rates.get('smtp-sink')!;
-    rows.push([sc.name, ...peers.map((p) => `${rates.get(p.name)!.toFixed(0)}/s`), ...peers.slice(1).map((p) => `${(m / rates.get(p.name)!).toFixed(2)}×`), `${ceiling.toFixed(2)}×`]);
-    console.log(`  ${sc.name}: ${peers.map((p) => `${p.name} ${rates.get(p.name)!.toFixed(0)}/s`).join(', ')}`);
+    rows.push([sc.name, ...peers.map((p) => `${rates.get(p.name)!.toFixed(0)}/s`), ...peers.slice(1).map((p) => `${(m / rates.get(p.name)!).toFixed(2)}×`), `${ceiling.toFixed(2)}×`, `${stall.toFixed(0)} ms`]);
+    console.log(`  ${sc.name}: ${peers.map((p) => `${p.name} ${rates.get(p.name)!.toFixed(0)}/s`).join(', ')}; longest mailtap stall ${stall.toFixed(1)} ms`);
   }
-  const header = ['scenario', ...peers.map((p) => p.name), ...peers.slice(1).map((p) => `mailtap/${p.name}`), 'smtp-server/smtp-sink'];
+  const header = ['scenario', ...peers.map((p) => p.name), ...peers.slice(1).map((p) => `mailtap/${p.name}`), 'smtp-server/smtp-sink', 'mailtap stall'];
   printTable(header, rows);
   idle.stop();
   console.log(`longest event-loop stall in mailtap during these runs: ${worstStall.toFixed(1)} ms; in an idle Node process beside it: ${worstIdle.toFixed(1)} ms (the machine's scheduling, see idle-peer.ts)`);

@@ -9,6 +9,7 @@ import type { Codec, CodecCommand, CodecEvent, DeliveryMeta } from '../protocols
 import { tlsInfoOf } from './tls-info.js';
 import { nowMicros } from '../clock.js';
 import { leadingSends, type SendCommand } from './forward-first.js';
+import { ReadGate } from './read-gate.js';
 
 export interface DeliveryResult {
   ok: boolean;
@@ -141,6 +142,8 @@ export function serveConnection(o: ServeOptions): Promise<void> {
         recorded = true;
         sent.forEach((at, i) => at !== null && recorder.wire(leg, 's2c', tls, (cmds[i] as SendCommand).bytes, at));
         run(cmds, n);
+        // A client that sends without reading our replies is not read either (read-gate.ts).
+        gate?.handled(bytes.length, [sock]);
       } catch (err) {
         // The chunk that broke the codec is kept too: it is the evidence.
         if (!recorded) recorder.wire(leg, 'c2s', tls, bytes, t);
@@ -148,7 +151,10 @@ export function serveConnection(o: ServeOptions): Promise<void> {
       }
     };
 
+    let gate: ReadGate | null = null;
     const attach = (s: Socket): void => {
+      gate?.dispose();
+      gate = new ReadGate(s);
       s.on('data', onData);
       s.setTimeout(o.idleTimeoutMs, () => {
         closedBy = 'timeout';
@@ -195,6 +201,7 @@ export function serveConnection(o: ServeOptions): Promise<void> {
       if (finished) return;
       finished = true;
       unsubscribe?.();
+      gate?.dispose();
       try {
         codec.handle({ type: 'closed', side: 'client' });
       } catch {

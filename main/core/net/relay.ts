@@ -12,6 +12,7 @@ import type { DeliveryResult } from './connection.js';
 import { clientTls, legOf, upstreamTls } from './relay-tls.js';
 import { leadingSends, type SendCommand } from './forward-first.js';
 import { tlsInfoOf } from './tls-info.js';
+import { ReadGate } from './read-gate.js';
 
 export interface RelayOptions {
   client: Socket;
@@ -128,7 +129,10 @@ export function relayConnection(o: RelayOptions): Promise<void> {
       setTimeout(() => s.destroy(), 2000).unref();
     };
 
+    const gates: Record<Side, ReadGate | null> = { client: null, server: null };
     const attach = (side: Side, s: Socket): void => {
+      gates[side]?.dispose();
+      const gate = (gates[side] = new ReadGate(s));
       // Forward first, record after (forward-first.ts): the bytes this chunk makes the codec
       // send go out before the chunk and they are recorded, with the times they came and went.
       s.on('data', (bytes: Buffer) => {
@@ -142,6 +146,9 @@ export function relayConnection(o: RelayOptions): Promise<void> {
           recorded = true;
           sent.forEach((at, i) => at !== null && recordSent(cmds[i] as SendCommand, at));
           run(cmds, n);
+          // Backpressure both ways (read-gate.ts): a side is not read while what it sent waits
+          // for the other (or, for the codec's own answers, for itself).
+          gate.handled(bytes.length, [sock.client, sock.server]);
         } catch (err) {
           // The chunk that broke the codec is kept too: it is the evidence.
           if (!recorded) recorder.wire(legOf(side), side === 'client' ? 'c2s' : 's2c', tls[side], bytes, t);
@@ -170,6 +177,7 @@ export function relayConnection(o: RelayOptions): Promise<void> {
       s.on('close', () => {
         tell();
         closed[side] = true;
+        if (gates[side]?.socket === s) gates[side]!.dispose();
         if (side === 'client' && !ended.server) shut('server');
         finish();
       });

@@ -1,0 +1,105 @@
+// When the socket adapters stop reading a socket for a while, and why. Two reasons:
+//
+// - Backpressure. A peer that sends without reading (a client pipelining commands and never
+//   reading the replies, an IMAP client slower than the server's FETCH) would otherwise make us
+//   queue without bound what we write towards it. Once more than READ_HIGH_WATER bytes wait
+//   for a socket, the side whose input made them stops being read until that socket drains;
+//   TCP's flow control then slows the sender, as it would with no proxy in between.
+// - Fairness within one event-loop turn. libuv reads a readable socket up to 32 times in a
+//   row, 64 KB each, before it looks at the next one or at timers: ten clients sending 1 MB
+//   messages made single turns of 20 MB, 100 ms and more during which nothing else ran. Past
+//   TURN_BUDGET bytes handled in one turn, a socket yields until the next one.
+//
+// Pausing a socket stops libuv's reads of it at once (readStop); what was read already is kept
+// in order and handed over when it resumes. Nothing is dropped.
+import type { Socket } from 'node:net';
+
+/** Bytes queued towards one socket before the side that feeds it stops being read. */
+export const READ_HIGH_WATER = 1024 * 1024;
+/** Bytes handled in one event-loop turn, over all sockets, before each yields to the next turn. */
+export const TURN_BUDGET = 1024 * 1024;
+
+const FULL = 1;
+const TURN = 2;
+
+let turnBytes = 0;
+let turnEnding = false;
+const yielded = new Set<ReadGate>();
+
+/** Ends the turn in the check phase, right after this poll phase's I/O callbacks. */
+function endTurnSoon(): void {
+  if (turnEnding) return;
+  turnEnding = true;
+  setImmediate(() => {
+    turnEnding = false;
+    turnBytes = 0;
+    const gates = [...yielded];
+    yielded.clear();
+    for (const g of gates) g.release(TURN);
+  });
+}
+
+export class ReadGate {
+  private holds = 0;
+  private waitingOn: Socket | null = null;
+  private readonly drained = (): void => this.unwatch();
+
+  constructor(readonly socket: Socket) {}
+
+  /** True while the socket is held back, for any reason. */
+  get held(): boolean {
+    return this.holds !== 0;
+  }
+
+  /**
+   * A chunk of `bytes` read from this socket was handled, and what it made us write went to
+   * `wrote`. Holds the socket back if one of those is over its high-water mark, or if this
+   * turn's budget is spent.
+   */
+  handled(bytes: number, wrote: readonly (Socket | null)[]): void {
+    if (!(this.holds & FULL)) {
+      for (const s of wrote) {
+        if (s && !s.destroyed && s.writableLength > READ_HIGH_WATER) {
+          this.hold(FULL);
+          this.waitingOn = s;
+          s.once('drain', this.drained);
+          s.once('close', this.drained);
+          break;
+        }
+      }
+    }
+    turnBytes += bytes;
+    endTurnSoon();
+    if (turnBytes > TURN_BUDGET && !(this.holds & TURN)) {
+      this.hold(TURN);
+      yielded.add(this);
+    }
+  }
+
+  /** Stop holding the socket back (it is being replaced, for TLS, or it closed). */
+  dispose(): void {
+    yielded.delete(this);
+    this.unwatch();
+    this.holds = 0;
+  }
+
+  release(reason: number): void {
+    if (!(this.holds & reason)) return;
+    this.holds &= ~reason;
+    if (!this.holds && !this.socket.destroyed) this.socket.resume();
+  }
+
+  private hold(reason: number): void {
+    if (!this.holds) this.socket.pause();
+    this.holds |= reason;
+  }
+
+  private unwatch(): void {
+    const s = this.waitingOn;
+    if (!s) return;
+    this.waitingOn = null;
+    s.removeListener('drain', this.drained);
+    s.removeListener('close', this.drained);
+    this.release(FULL);
+  }
+}
