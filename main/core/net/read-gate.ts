@@ -4,7 +4,10 @@
 //   reading the replies, an IMAP client slower than the server's FETCH) would otherwise make us
 //   queue without bound what we write towards it. Once more than READ_HIGH_WATER bytes wait
 //   for a socket, the side whose input made them stops being read until that socket drains;
-//   TCP's flow control then slows the sender, as it would with no proxy in between.
+//   TCP's flow control then slows the sender, as it would with no proxy in between. A sink's
+//   replies go back to the client that sent the commands, so there the client is held until
+//   it reads them: Postfix's smtpd does the same (it blocks writing a reply and reads nothing
+//   meanwhile), and a pipelining client that never reads deadlocks against any server.
 // - Fairness within one event-loop turn. libuv reads a readable socket up to 32 times in a
 //   row, 64 KB each, before it looks at the next one or at timers: ten clients sending 1 MB
 //   messages made single turns of 20 MB, 100 ms and more during which nothing else ran. Past

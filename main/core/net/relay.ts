@@ -147,8 +147,9 @@ export function relayConnection(o: RelayOptions): Promise<void> {
           sent.forEach((at, i) => at !== null && recordSent(cmds[i] as SendCommand, at));
           run(cmds, n);
           // Backpressure both ways (read-gate.ts): a side is not read while what it sent waits
-          // for the other (or, for the codec's own answers, for itself).
-          gate.handled(bytes.length, [sock.client, sock.server]);
+          // for the other. Only for the other: holding a side back until its own socket drains
+          // could deadlock with a peer that writes all it has before it reads.
+          gate.handled(bytes.length, [side === 'client' ? sock.server : sock.client]);
         } catch (err) {
           // The chunk that broke the codec is kept too: it is the evidence.
           if (!recorded) recorder.wire(legOf(side), side === 'client' ? 'c2s' : 's2c', tls[side], bytes, t);
