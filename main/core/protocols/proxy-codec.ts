@@ -84,7 +84,9 @@ export abstract class ProxyCodec implements Codec {
       case 'data':
         if (e.side === 'server') return this.onUpstreamData(e.bytes);
         if (this.awaitingClientTls) return this.injection('client', e.bytes.length);
-        this.clientBuf = this.clientBuf.length ? Buffer.concat([this.clientBuf, e.bytes]) : Buffer.from(e.bytes);
+        // A view, not a copy: a chunk handed to a codec is never changed afterwards (socket
+        // reads are fresh buffers), and DATA's readers key their shared scan on its memory.
+        this.clientBuf = this.clientBuf.length ? Buffer.concat([this.clientBuf, e.bytes]) : Buffer.from(e.bytes.buffer, e.bytes.byteOffset, e.bytes.byteLength);
         return this.phase === 'relay' ? this.pumpClient() : [];
       case 'tls-ready':
         if (e.side === 'client') {

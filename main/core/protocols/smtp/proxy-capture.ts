@@ -82,7 +82,7 @@ export class MessageTap {
   }
 
   chunk(bytes: Buffer): void {
-    (this.chunks ??= []).push(Buffer.from(bytes));
+    (this.chunks ??= []).push(bytes); // a view: the codec's input is never changed afterwards
   }
 
   /** The message is complete and answered: a `deliver` command, or null if nothing was read. */
