@@ -58,12 +58,17 @@ export interface MailtapProxy {
   proc: Proc;
 }
 
+/** Node flags for the mailtap under test, from MAILTAP_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"). */
+export function mailtapNodeFlags(): string[] {
+  return process.env.MAILTAP_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+}
+
 /** mailtap with one proxy listener (plain both sides) per [protocol, upstream port]. */
 export async function startMailtapProxy(upstreams: [protocol: 'smtp' | 'imap' | 'pop3', port: number][]): Promise<MailtapProxy> {
   const dir = await scratchDir('mailtap-bench-proxy-');
   const http = await freePort();
   const ports: number[] = [];
-  const args = ['bin/mailtap.js', 'serve', '--data', dir, '--smtp-port', '0', '--pop3-port', '0', '--imap-port', '0', '--http-port', String(http)];
+  const args = [...mailtapNodeFlags(), 'bin/mailtap.js', 'serve', '--data', dir, '--smtp-port', '0', '--pop3-port', '0', '--imap-port', '0', '--http-port', String(http)];
   for (const [i, [protocol, upstream]] of upstreams.entries()) {
     const port = await freePort();
     ports.push(port);

@@ -16,6 +16,7 @@ import { proxyBench } from './proxy-bench.js';
 import { proxyImapBench } from './proxy-imap-bench.js';
 import { proxyLatencyBench } from './proxy-latency-bench.js';
 import { proxySessionsBench } from './proxy-sessions-bench.js';
+import { mailtapNodeFlags } from './relays.js';
 import type { ServerStats } from '../../shared/types.js';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -32,7 +33,7 @@ interface Peer {
 async function startMailtap(dataDir: string): Promise<{ port: number; proc: Proc; http: string }> {
   const port = await freePort();
   const http = await freePort();
-  const proc = startProcess('mailtap', process.execPath, ['bin/mailtap.js', 'serve', '--data', dataDir, '--smtp-port', String(port), '--pop3-port', '0', '--imap-port', '0', '--http-port', String(http)], { cwd: root });
+  const proc = startProcess('mailtap', process.execPath, [...mailtapNodeFlags(), 'bin/mailtap.js', 'serve', '--data', dataDir, '--smtp-port', String(port), '--pop3-port', '0', '--imap-port', '0', '--http-port', String(http)], { cwd: root });
   await waitForPort(port);
   const base = `http://127.0.0.1:${http}`;
   // Room for the 100,000-message measurement.
