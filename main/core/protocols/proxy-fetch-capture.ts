@@ -2,7 +2,7 @@
 // into the store like mail the sink receives, linked to the session by the adapter. The same
 // message fetched twice in one session is caught once (compared by content), and a message
 // over the limit is passed on but not kept, with a warning on the timeline.
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import type { Envelope } from '../../../shared/types.js';
 import type { CodecCommand } from './types.js';
 
@@ -19,6 +19,8 @@ export class FetchCapture {
   private readonly seen = new Set<string>();
   private nextId = 1;
   private chunks: Buffer[] | null = null;
+  /** The content's digest, fed as chunks arrive: no one long hash of a large message at its end. */
+  private hash: Hash | null = null;
   private size = 0;
   private over = false;
   private what = '';
@@ -26,6 +28,7 @@ export class FetchCapture {
   /** Start collecting one fetched message; `what` names it on the timeline ("RETR 3"). */
   begin(what: string): void {
     this.chunks = [];
+    this.hash = createHash('sha256');
     this.size = 0;
     this.over = false;
     this.what = what;
@@ -44,25 +47,29 @@ export class FetchCapture {
       this.chunks = [];
       return;
     }
-    this.chunks.push(Buffer.from(bytes));
+    // Views, not copies: a proxy codec's input is never changed afterwards.
+    const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.chunks.push(b);
+    this.hash!.update(b);
   }
 
   /** Drop what was collected (the transfer was cut off or refused). */
   abandon(): void {
     this.chunks = null;
+    this.hash = null;
   }
 
   /** The message is complete: a `deliver` command (or a warning), or nothing when seen before. */
   end(origin: FetchOrigin): CodecCommand[] {
     const chunks = this.chunks;
+    const hash = this.hash;
     this.chunks = null;
-    if (!chunks || this.size === 0) return [];
+    this.hash = null;
+    if (!chunks || !hash || this.size === 0) return [];
     if (this.over) {
       const text = `${this.what}: a ${this.size}-byte message was relayed but not caught (over ${MAX_CAPTURE} bytes)`;
       return [{ type: 'record', event: { kind: 'warning', t: Date.now() * 1000, code: 'capture-too-large', text, leg: 'upstream' } }];
     }
-    const hash = createHash('sha256');
-    for (const c of chunks) hash.update(c);
     const digest = hash.digest('hex');
     if (this.seen.has(digest)) return [];
     this.seen.add(digest);
