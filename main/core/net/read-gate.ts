@@ -38,7 +38,7 @@ function endTurnSoon(): void {
     turnBytes = 0;
     const gates = [...yielded];
     yielded.clear();
-    for (const g of gates) g.release(TURN);
+    for (const g of gates) g.turnEnded();
   });
 }
 
@@ -48,11 +48,6 @@ export class ReadGate {
   private readonly drained = (): void => this.unwatch();
 
   constructor(readonly socket: Socket) {}
-
-  /** True while the socket is held back, for any reason. */
-  get held(): boolean {
-    return this.holds !== 0;
-  }
 
   /**
    * A chunk of `bytes` read from this socket was handled, and what it made us write went to
@@ -86,7 +81,12 @@ export class ReadGate {
     this.holds = 0;
   }
 
-  release(reason: number): void {
+  /** A new event-loop turn began: a socket that yielded may be read again. */
+  turnEnded(): void {
+    this.release(TURN);
+  }
+
+  private release(reason: number): void {
     if (!(this.holds & reason)) return;
     this.holds &= ~reason;
     if (!this.holds && !this.socket.destroyed) this.socket.resume();
