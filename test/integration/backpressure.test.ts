@@ -9,7 +9,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { READ_HIGH_WATER, ReadGate, TURN_BUDGET } from '../../main/core/net/read-gate.js';
 import type { Page, SessionSummary } from '../../shared/types.js';
 import { startTestMailtap, waitFor, type TestMailtap } from '../helpers/mailtap.js';
-import { createProxy } from '../helpers/proxy-harness.js';
+import { closedSession, createProxy, wireOf } from '../helpers/proxy-harness.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -217,6 +217,14 @@ describe('backpressure in the socket adapters', () => {
       const digest = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
       assert.equal(got.length, reply.length);
       assert.equal(digest(got), digest(reply));
+      // The wire log holds both legs byte for byte (the client leg's copy of the 40 MB is
+      // written as mirrors of the upstream leg's chunks, and reads back whole).
+      c.end('QUIT\r\n');
+      const { session } = await closedSession(mt, st.boundPort!);
+      const wire = await wireOf(mt, session.id);
+      assert.equal(digest(wire('upstream', 's2c')), digest(Buffer.concat([Buffer.from('+OK fake POP3 ready\r\n'), reply, Buffer.from('+OK bye\r\n')])));
+      assert.equal(digest(wire('client', 's2c')), digest(wire('upstream', 's2c')));
+      assert.equal(wire('upstream', 'c2s').toString(), 'RETR 1\r\nQUIT\r\n');
     } finally {
       c.destroy();
       up.s?.destroy();
