@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { READ_HIGH_WATER, ReadGate, TURN_BUDGET } from '../../main/core/net/read-gate.js';
 import type { Page, SessionSummary } from '../../shared/types.js';
 import { startTestMailtap, waitFor, type TestMailtap } from '../helpers/mailtap.js';
@@ -21,6 +22,14 @@ async function listen(server: Server): Promise<number> {
 function open(port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const s = connect({ host: '127.0.0.1', port }, () => resolve(s));
+    s.once('error', reject);
+  });
+}
+
+function openTls(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    // mailtap's leaf, from its own CA; what is tested here is the flow, not the trust.
+    const s = tlsConnect({ host: '127.0.0.1', port, rejectUnauthorized: false }, () => resolve(s));
     s.once('error', reject);
   });
 }
@@ -181,7 +190,7 @@ describe('backpressure in the socket adapters', () => {
     }
   });
 
-  test('POP3 proxy: a client that does not read holds the upstream back, and then gets every byte', async () => {
+  for (const clientTls of ['none', 'implicit'] as const) test(`POP3 proxy (client TLS ${clientTls}): a client that does not read holds the upstream back, and then gets every byte`, async () => {
     const body = Buffer.from(Array.from({ length: 40 * 1024 * 16 }, (_, i) => `line ${i} `.padEnd(62, 'x') + '\r\n').join(''));
     const reply = Buffer.concat([Buffer.from('+OK message follows\r\n'), body, Buffer.from('.\r\n')]);
     const up: { s: Socket | null } = { s: null };
@@ -199,8 +208,9 @@ describe('backpressure in the socket adapters', () => {
       s.on('error', () => undefined);
     });
     const fakePort = await listen(fake);
-    const st = await createProxy(mt, 'pop3', { clientTls: 'none', upstreamTls: 'none', upstreamPort: fakePort, name: 'p-backpressure' });
-    const c = await open(st.boundPort!);
+    const st = await createProxy(mt, 'pop3', { clientTls, upstreamTls: 'none', upstreamPort: fakePort, name: `p-backpressure-${clientTls}` });
+    // Through TLS too: the gate pauses the TLS socket, which stops reading the TCP one under it.
+    const c = clientTls === 'none' ? await open(st.boundPort!) : await openTls(st.boundPort!);
     try {
       await readUntil(c, (b) => b.includes('\r\n'));
       c.pause();
