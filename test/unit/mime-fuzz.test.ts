@@ -7,6 +7,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { extractPart, findPart, parseMessage, summarizeMessage, type MimeTreeNode } from '../../main/core/mime/index.js';
 import { INTERNAL_ERROR } from '../../main/core/mime/summarize.js';
+import { clip, SNIPPET_LENGTH } from '../../main/core/mime/snippet.js';
 
 const corpusDir = new URL('../fixtures/corpus/', import.meta.url);
 const corpus = readdirSync(corpusDir).filter((f) => f.endsWith('.eml')).sort().map((f) => readFileSync(new URL(f, corpusDir)));
@@ -127,5 +128,21 @@ test('generated multipart trees read back with their shape, bodies and no warnin
       assert.deepEqual(leaves.map((n) => raw.subarray(n.offsets.bodyStart, n.offsets.end).toString('latin1')), expectedLeaves(shape));
     }),
     runs(300),
+  );
+});
+
+test('the snippet clip reads a prefix first and gives what clipping the whole text gives', () => {
+  // The obvious way: collapse all whitespace, then take 160 code points.
+  const reference = (text: string): string => Array.from(text.replace(/\s+/g, ' ').trim()).slice(0, SNIPPET_LENGTH).join('').trim();
+  const piece = fc.oneof(
+    fc.string({ maxLength: 40 }),
+    fc.constantFrom(' ', '\t', '\r\n', '\n\n  \n', '\u00a0', '\u2028', '😀', '\ud83d', '\ude00', 'é', ' '.repeat(700), 'x'.repeat(300)),
+  );
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 120 }), (parts) => {
+      const text = parts.join('');
+      assert.equal(clip(text), reference(text));
+    }),
+    runs(500),
   );
 });

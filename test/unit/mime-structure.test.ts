@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { findPart, parseMessage, type MimeTreeNode } from '../../main/core/mime/index.js';
-import { MAX_DEPTH } from '../../main/core/mime/structure.js';
+import { findPart, parseMessage, summarizeMessage, type MimeTreeNode } from '../../main/core/mime/index.js';
+import { MAX_DEPTH, readStructure } from '../../main/core/mime/structure.js';
 
 const corpusDir = new URL('../fixtures/corpus/', import.meta.url);
 const corpus = readdirSync(corpusDir).filter((f) => f.endsWith('.eml')).sort();
@@ -41,6 +41,19 @@ test('offsets, sizes and line counts are consistent for every corpus part', asyn
 // mailsplit is an independent splitter (the one mailparser uses). Where it reads a part as a
 // leaf, its body bytes must be ours. Message 14 is left out: mailsplit reads the body of a
 // multipart without delimiters as nothing, we read it as text.
+test('a summary reads the same tree and the same fields without line counts and decoded headers', async () => {
+  const hostile = [msg('Content-Type: multipart/mixed; boundary=b', '', '--b', 'Content-Type: message/rfc822', '', 'Subject: =?utf-8?q?inner?=', '', 'x\n--b--'), Buffer.from('Subject: bare\n\nLF only\n')];
+  for (const [name, raw] of [...corpus.map((n): [string, Buffer] => [n, load(n)]), ...hostile.map((b, i): [string, Buffer] => [`hostile ${i}`, b])]) {
+    const full = readStructure(raw);
+    const lean = readStructure(raw, { details: false });
+    const strip = (n: MimeTreeNode): unknown => ({ ...n, lines: 0, headers: [], children: n.children.map(strip), ...(n.encapsulated ? { encapsulated: { ...n.encapsulated, headers: [] } } : {}) });
+    assert.deepEqual(lean.tree, strip(full.tree), name);
+    assert.deepEqual(lean.warnings, full.warnings, name);
+    const { tree: _t, headers: _h, text: _x, html: _m, attachments: _a, ...fromFullParse } = await parseMessage(raw);
+    assert.deepEqual(summarizeMessage(raw), fromFullParse, name);
+  }
+});
+
 test('leaf bodies agree with mailsplit for the corpus', async () => {
   const { Splitter } = createRequire(import.meta.url)('mailsplit') as { Splitter: new () => NodeJS.ReadWriteStream };
   for (const name of corpus.filter((f) => !f.startsWith('14-'))) {

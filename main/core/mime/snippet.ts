@@ -20,12 +20,30 @@ export function makeSnippet(raw: Buffer, bodies: BodyParts): string {
   return clip(text);
 }
 
-/** Collapses whitespace and keeps the first SNIPPET_LENGTH characters, never half a pair. */
-function clip(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  // Code points, not UTF-16 units, but only of a prefix: spreading all 8 KB into an array of
-  // characters was most of the cost of summarising a small message.
-  return Array.from(flat.slice(0, SNIPPET_LENGTH * 2)).slice(0, SNIPPET_LENGTH).join('').trim();
+/**
+ * Collapses whitespace and keeps the first SNIPPET_LENGTH code points (never half a surrogate
+ * pair), trimmed. Whitespace collapses locally, so the collapsed form of a prefix of the text is
+ * a prefix of the collapsed whole: a prefix a few times the length is read first, and the whole
+ * only when that is not enough. This was a fifth of the cost of summarising a 1 KB message.
+ */
+export function clip(text: string): string {
+  for (let n = SNIPPET_LENGTH * 4; ; n *= 8) {
+    const whole = n >= text.length;
+    const flat = (whole ? text : text.slice(0, n)).replace(/\s+/g, ' ').trimStart();
+    const end = codePointsEnd(flat, SNIPPET_LENGTH);
+    // One code point more than kept must be there: the prefix may end in half a pair.
+    if (whole || codePointsEnd(flat, SNIPPET_LENGTH + 1) > end) return flat.slice(0, end).trim();
+  }
+}
+
+/** The UTF-16 index after the first `count` code points of `s` (a lone surrogate is one). */
+function codePointsEnd(s: string, count: number): number {
+  let i = 0;
+  for (let k = 0; k < count && i < s.length; k++) {
+    const c = s.charCodeAt(i);
+    i += c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+  }
+  return i;
 }
 
 const ENTITIES = new Map([['amp', '&'], ['lt', '<'], ['gt', '>'], ['quot', '"'], ['apos', "'"], ['nbsp', ' ']]);

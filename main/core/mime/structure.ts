@@ -32,12 +32,24 @@ export interface Structure {
 interface Context {
   raw: Buffer;
   lines: LineIndex;
+  /** Each part's line count and decoded header fields; a summary needs neither. */
+  details: boolean;
   warnings: string[];
   parts: number;
 }
 
-export function readStructure(raw: Buffer): Structure {
-  const ctx: Context = { raw, lines: new LineIndex(raw), warnings: [], parts: 0 };
+export interface StructureOptions {
+  /**
+   * False for a message's summary: parts get no line count (0) and no decoded header fields
+   * ([]), which saves a list of every line's offset and the RFC 2047 decoding of every field.
+   * The tree, offsets, content fields and warnings are the same.
+   */
+  details?: boolean;
+}
+
+export function readStructure(raw: Buffer, o: StructureOptions = {}): Structure {
+  const details = o.details ?? true;
+  const ctx: Context = { raw, lines: new LineIndex(raw, details), details, warnings: [], parts: 0 };
   const rootBlock = readHeaderBlock(raw, 0, raw.length);
   if (raw.length === 0) ctx.warnings.push('the message is empty');
   if (ctx.lines.bareLf > 0) {
@@ -95,9 +107,9 @@ function readEntity(
     contentId: fields.contentId,
     description: fields.description,
     size: end - bodyStart,
-    lines: ctx.lines.count(bodyStart, end),
+    lines: ctx.details ? ctx.lines.count(bodyStart, end) : 0,
     offsets: { start, bodyStart, end },
-    headers: decodeHeaders(block.fields),
+    headers: ctx.details ? decodeHeaders(block.fields) : [],
     children: [],
   };
   if (node.contentType.startsWith('multipart/')) {

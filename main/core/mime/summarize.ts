@@ -18,7 +18,7 @@ export type MessageSummaryFields = Pick<
  */
 export function summarizeMessage(raw: Buffer): MessageSummaryFields {
   try {
-    return summarizeStructure(raw, readStructure(raw));
+    return summarizeStructure(raw, readStructure(raw, { details: false }));
   } catch (err) {
     return { ...emptySummary(), warnings: [internalErrorWarning(err)] };
   }
