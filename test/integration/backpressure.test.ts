@@ -157,13 +157,17 @@ describe('backpressure in the socket adapters', () => {
     await mt.close();
   });
 
-  /** What the sink has read from the client on `port` so far (its live session's bytesIn). */
-  async function bytesReadFrom(port: number): Promise<number> {
+  /** The live session of the client on `port`. */
+  async function sessionOf(port: number): Promise<SessionSummary> {
     const page = await mt.get<Page<SessionSummary>>('/api/sessions?limit=20');
     const s = page.items.find((x) => x.client.port === port);
     assert.ok(s, 'the live session is listed');
-    return s.bytesIn;
+    return s;
   }
+  /** What the sink has read from the client on `port` so far. */
+  const bytesReadFrom = async (port: number): Promise<number> => (await sessionOf(port)).bytesIn;
+  /** What the sink has written towards the client on `port` so far (handed to its socket). */
+  const bytesSentTo = async (port: number): Promise<number> => (await sessionOf(port)).bytesOut;
 
   test('SMTP sink: a client that pipelines EHLOs without reading is not read until it reads, then gets every reply in order', async () => {
     const c = await open(mt.smtpPort);
@@ -185,6 +189,40 @@ describe('backpressure in the socket adapters', () => {
       const first = replies.slice(0, replies.indexOf('\r\n', replies.search(/^250 /m)) + 2);
       assert.equal(replies, first.repeat(n), 'every reply whole and in order');
       assert.equal(await bytesReadFrom(c.localPort!), burst.length);
+    } finally {
+      c.destroy();
+    }
+  });
+
+  test('IMAP sink: FETCH 1:* BODY[] to a client that does not read is read from the store batch by batch, as the client takes it', async () => {
+    const n = 60;
+    const size = 1024 * 1024;
+    const line = 'y'.repeat(1022) + '\r\n';
+    const mbox = Buffer.concat(
+      Array.from({ length: n }, (_, i) => Buffer.from(`From flood@example.test Mon Jan  1 00:00:00 2024\nFrom: flood@example.test\r\nTo: reader@example.test\r\nSubject: big ${i}\r\n\r\n${line.repeat(size / line.length)}\n`)),
+    );
+    const r = await fetch(`${mt.baseUrl}/api/messages/import?format=mbox`, { method: 'POST', headers: { 'content-type': 'application/mbox' }, body: new Uint8Array(mbox) });
+    assert.equal(r.status, 200, await r.text());
+    const c = await open(mt.imapPort);
+    try {
+      await readUntil(c, (b) => b.includes('\r\n'));
+      c.write('a LOGIN reader@example.test x\r\n');
+      await readUntil(c, (b) => b.includes('a OK'));
+      c.write('b SELECT INBOX\r\n');
+      const selected = (await readUntil(c, (b) => b.includes('b OK'))).toString('latin1');
+      const exists = Number(/\* (\d+) EXISTS/.exec(selected)?.[1]);
+      assert.ok(exists >= n, selected);
+      c.pause();
+      c.write('c FETCH 1:* BODY.PEEK[]\r\n');
+      await sleep(1000);
+      const early = await bytesSentTo(c.localPort!);
+      await sleep(1000);
+      // About 60 MB to send; what was written out stops at the kernel's buffers, the 1 MB mark
+      // and one batch of 4 messages, until the client reads.
+      assert.ok(early < (n * size) / 2, `the sink stopped reading messages (${early} bytes written)`);
+      assert.equal(await bytesSentTo(c.localPort!), early);
+      const got = await readUntil(c, lines('c OK', 1), 60_000);
+      assert.equal((got.toString('latin1').match(/^\* \d+ FETCH \(BODY\[\] \{\d+\}\r$/gm) ?? []).length, exists);
     } finally {
       c.destroy();
     }

@@ -9,7 +9,7 @@ import type { Codec, CodecCommand, CodecEvent, DeliveryMeta } from '../protocols
 import { tlsInfoOf } from './tls-info.js';
 import { nowMicros } from '../clock.js';
 import { leadingSends, type SendCommand } from './forward-first.js';
-import { ReadGate } from './read-gate.js';
+import { READ_HIGH_WATER, ReadGate, whenDrained } from './read-gate.js';
 
 export interface DeliveryResult {
   ok: boolean;
@@ -121,11 +121,18 @@ export function serveConnection(o: ServeOptions): Promise<void> {
     };
 
     const ask = (id: number, request: unknown): void => {
-      const p = o.request ? o.request(request) : Promise.reject(new Error('no request handler'));
-      p.then(
-        (value) => handle({ type: 'response', id, ok: true, value }),
-        (err: Error) => handle({ type: 'response', id, ok: false, error: err.message }),
-      );
+      const go = (): void => {
+        const p = o.request ? o.request(request) : Promise.reject(new Error('no request handler'));
+        p.then(
+          (value) => handle({ type: 'response', id, ok: true, value }),
+          (err: Error) => handle({ type: 'response', id, ok: false, error: err.message }),
+        );
+      };
+      // A command that streams its answer asks for it batch by batch (IMAP's FETCH 1:* BODY[]):
+      // the next batch is not read from the store while the client has not taken the last
+      // (read-gate.ts), so a slow client cannot make us queue a whole mailbox.
+      if (!sock.destroyed && sock.writableLength > READ_HIGH_WATER) whenDrained(sock, go);
+      else go();
     };
 
     // Answer first, record after: the replies to a chunk are written before the chunk and the

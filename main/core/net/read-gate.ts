@@ -13,6 +13,9 @@
 //   messages made single turns of 20 MB, 100 ms and more during which nothing else ran. Past
 //   TURN_BUDGET bytes handled in one turn, a socket yields until the next one.
 //
+// The same mark holds back a sink's answer that is built in batches (IMAP's FETCH 1:*): the
+// next batch is not asked of the store while the client has not taken the last (whenDrained).
+//
 // Pausing a socket stops libuv's reads of it at once (readStop); what was read already is kept
 // in order and handed over when it resumes. Nothing is dropped.
 import type { Socket } from 'node:net';
@@ -40,6 +43,17 @@ function endTurnSoon(): void {
     yielded.clear();
     for (const g of gates) g.turnEnded();
   });
+}
+
+/** Run `then` once `s` has written out what waits for it, or has closed. */
+export function whenDrained(s: Socket, then: () => void): void {
+  const done = (): void => {
+    s.removeListener('drain', done);
+    s.removeListener('close', done);
+    then();
+  };
+  s.once('drain', done);
+  s.once('close', done);
 }
 
 export class ReadGate {
