@@ -7,16 +7,25 @@ export interface Listening {
   close(): Promise<void>;
 }
 
+export interface ListenOptions {
+  /** The proxy passes a half-close on to the other leg instead of ending at once. */
+  allowHalfOpen?: boolean;
+  /**
+   * What a connection over the cap is told before it is closed (busy.ts), where the protocol
+   * speaks first in plaintext; without it, such a connection is closed at once.
+   */
+  busy?: () => Uint8Array;
+}
+
 /** Listen on host:port (0 = ephemeral) with a connection cap; resolves once bound. */
-export function listen(host: string, port: number, maxConnections: number, onSocket: (s: Socket) => void, opts: { allowHalfOpen?: boolean } = {}): Promise<Listening> {
+export function listen(host: string, port: number, maxConnections: number, onSocket: (s: Socket) => void, opts: ListenOptions = {}): Promise<Listening> {
   const sockets = new Set<Socket>();
-  // allowHalfOpen: the proxy passes a half-close on to the other leg instead of ending at once.
   const server = createServer({ allowHalfOpen: opts.allowHalfOpen ?? false }, (s) => {
+    if (sockets.size >= maxConnections) return refuse(s, opts.busy);
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
     onSocket(s);
   });
-  server.maxConnections = maxConnections;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host, port, exclusive: true }, () => {
@@ -35,4 +44,12 @@ export function listen(host: string, port: number, maxConnections: number, onSoc
       });
     });
   });
+}
+
+/** A connection over the cap: told so, if the protocol allows, and closed. */
+function refuse(s: Socket, busy: (() => Uint8Array) | undefined): void {
+  s.on('error', () => undefined);
+  if (!busy) return void s.destroy();
+  s.end(busy());
+  setTimeout(() => s.destroy(), 2000).unref();
 }

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import type { ProxyListenerConfig } from '../../../shared/types.js';
 import { listen, type Listening } from '../net/listener.js';
+import { busyGreeting } from '../protocols/busy.js';
 import { relayConnection } from '../net/relay.js';
 import { keyLogger } from '../net/relay-tls.js';
 import type { Codec } from '../protocols/types.js';
@@ -80,6 +81,7 @@ export async function startProxyListener(service: MailtapService, config: ProxyL
       }),
     );
   };
-  l = await listen(config.listenHost, config.listenPort, MAX_PROXY_SESSIONS, onSocket, { allowHalfOpen: true });
+  const busy = config.clientTls === 'implicit' ? undefined : () => busyGreeting(config.protocol, service.settings.get().smtp.hostname);
+  l = await listen(config.listenHost, config.listenPort, MAX_PROXY_SESSIONS, onSocket, { allowHalfOpen: true, busy });
   return { address: l.address, port: l.port, close: () => l.close() };
 }

@@ -8,6 +8,10 @@ import type { SessionRecorder } from '../capture/recorder.js';
 import { listen, type Listening } from '../net/listener.js';
 import { serveConnection, type ServeOptions } from '../net/connection.js';
 import type { MailtapService } from '../service.js';
+import { busyGreeting } from '../protocols/busy.js';
+
+/** Connections a sink listener serves at once; one more is told the server is busy. */
+export const MAX_SINK_CONNECTIONS = 1000;
 
 export interface SinkOptions {
   name: string;
@@ -38,7 +42,10 @@ export async function startSinkListener(
     const recorder = service.newSession(protocol, 'sink', socket, l);
     void serveConnection({ socket, recorder, secureContext: o.secureContext, implicitTls, ...connection(socket, recorder, implicitTls) });
   };
-  l = await listen(o.host, o.port, o.maxConnections ?? 1000, onSocket);
+  // Over the cap, a plaintext listener says so in its protocol (an implicit-TLS one cannot
+  // without a handshake, and closes).
+  const busy = implicitTls ? undefined : () => busyGreeting(protocol, service.settings.get().smtp.hostname);
+  l = await listen(o.host, o.port, o.maxConnections ?? MAX_SINK_CONNECTIONS, onSocket, { busy });
   return {
     info: { name: o.name, protocol, role: 'sink', address: l.address, port: l.port, tls: implicitTls ? 'implicit' : 'starttls' },
     close: () => l.close(),
