@@ -8,7 +8,7 @@ import type { SessionRecorder } from '../capture/recorder.js';
 import type { Codec, CodecCommand, CodecEvent, DeliveryMeta } from '../protocols/types.js';
 import { tlsInfoOf } from './tls-info.js';
 import { nowMicros } from '../clock.js';
-import { leadingSends, type SendCommand } from './forward-first.js';
+import { handleChunk } from './forward-first.js';
 import { READ_HIGH_WATER, ReadGate, whenDrained } from './read-gate.js';
 
 export interface DeliveryResult {
@@ -135,27 +135,21 @@ export function serveConnection(o: ServeOptions): Promise<void> {
       else go();
     };
 
-    // Answer first, record after: the replies to a chunk are written before the chunk and the
-    // replies are recorded (and dissected), so recording adds nothing to the client's round
-    // trip. The records keep their order and the times the bytes came and went.
+    // Answer first, record after (forward-first.ts): the replies to a chunk are written before
+    // the chunk and the replies are recorded (and dissected), so recording adds nothing to the
+    // client's round trip.
     const onData = (bytes: Buffer): void => {
       const t = nowMicros();
-      let recorded = false;
-      try {
-        const cmds = codec.handle({ type: 'data', side: 'client', bytes });
-        const n = leadingSends(cmds);
-        const sent = cmds.slice(0, n).map((c) => write((c as SendCommand).bytes));
-        recorder.wire(leg, 'c2s', tls, bytes, t);
-        recorded = true;
-        sent.forEach((at, i) => at !== null && recorder.wire(leg, 's2c', tls, (cmds[i] as SendCommand).bytes, at));
-        run(cmds, n);
-        // A client that sends without reading our replies is not read either (read-gate.ts).
-        gate?.handled(bytes.length, [sock]);
-      } catch (err) {
-        // The chunk that broke the codec is kept too: it is the evidence.
-        if (!recorded) recorder.wire(leg, 'c2s', tls, bytes, t);
-        crashed(err);
-      }
+      handleChunk({
+        answer: () => codec.handle({ type: 'data', side: 'client', bytes }),
+        write: (c) => write(c.bytes),
+        recordChunk: () => void recorder.wire(leg, 'c2s', tls, bytes, t),
+        recordSent: (c, at) => void recorder.wire(leg, 's2c', tls, c.bytes, at),
+        run,
+        crashed,
+      });
+      // A client that sends without reading our replies is not read either (read-gate.ts).
+      gate?.handled(bytes.length, [sock]);
     };
 
     let gate: ReadGate | null = null;

@@ -45,21 +45,25 @@ function endTurnSoon(): void {
   });
 }
 
-/** Run `then` once `s` has written out what waits for it, or has closed. */
-export function whenDrained(s: Socket, then: () => void): void {
-  const done = (): void => {
+/** Run `then` once `s` has written out what waits for it, or has closed; returns a cancel. */
+export function whenDrained(s: Socket, then: () => void): () => void {
+  const off = (): void => {
     s.removeListener('drain', done);
     s.removeListener('close', done);
+  };
+  const done = (): void => {
+    off();
     then();
   };
   s.once('drain', done);
   s.once('close', done);
+  return off;
 }
 
 export class ReadGate {
   private holds = 0;
-  private waitingOn: Socket | null = null;
-  private readonly drained = (): void => this.unwatch();
+  /** Cancels the wait for the socket this one is held back for. */
+  private stopWaiting: (() => void) | null = null;
 
   constructor(readonly socket: Socket) {}
 
@@ -73,9 +77,10 @@ export class ReadGate {
       for (const s of wrote) {
         if (s && !s.destroyed && s.writableLength > READ_HIGH_WATER) {
           this.hold(FULL);
-          this.waitingOn = s;
-          s.once('drain', this.drained);
-          s.once('close', this.drained);
+          this.stopWaiting = whenDrained(s, () => {
+            this.stopWaiting = null;
+            this.release(FULL);
+          });
           break;
         }
       }
@@ -91,7 +96,11 @@ export class ReadGate {
   /** Stop holding the socket back (it is being replaced, for TLS, or it closed). */
   dispose(): void {
     yielded.delete(this);
-    this.unwatch();
+    if (this.stopWaiting) {
+      this.stopWaiting();
+      this.stopWaiting = null;
+      this.release(FULL);
+    }
     this.holds = 0;
   }
 
@@ -109,14 +118,5 @@ export class ReadGate {
   private hold(reason: number): void {
     if (!this.holds) this.socket.pause();
     this.holds |= reason;
-  }
-
-  private unwatch(): void {
-    const s = this.waitingOn;
-    if (!s) return;
-    this.waitingOn = null;
-    s.removeListener('drain', this.drained);
-    s.removeListener('close', this.drained);
-    this.release(FULL);
   }
 }

@@ -10,7 +10,7 @@ import { nowMicros } from '../clock.js';
 import type { Codec, CodecCommand, CodecEvent, DeliveryMeta, Side } from '../protocols/types.js';
 import type { DeliveryResult } from './connection.js';
 import { clientTls, legOf, upstreamTls } from './relay-tls.js';
-import { leadingSends, type SendCommand } from './forward-first.js';
+import { handleChunk, type SendCommand } from './forward-first.js';
 import { tlsInfoOf } from './tls-info.js';
 import { ReadGate } from './read-gate.js';
 
@@ -137,24 +137,18 @@ export function relayConnection(o: RelayOptions): Promise<void> {
       // send go out before the chunk and they are recorded, with the times they came and went.
       s.on('data', (bytes: Buffer) => {
         const t = nowMicros();
-        let recorded = false;
-        try {
-          const cmds = codec.handle({ type: 'data', side, bytes });
-          const n = leadingSends(cmds);
-          const sent = cmds.slice(0, n).map((c) => write(c as SendCommand));
-          recorder.wire(legOf(side), side === 'client' ? 'c2s' : 's2c', tls[side], bytes, t);
-          recorded = true;
-          sent.forEach((at, i) => at !== null && recordSent(cmds[i] as SendCommand, at));
-          run(cmds, n);
-          // Backpressure both ways (read-gate.ts): a side is not read while what it sent waits
-          // for the other. Only for the other: holding a side back until its own socket drains
-          // could deadlock with a peer that writes all it has before it reads.
-          gate.handled(bytes.length, [side === 'client' ? sock.server : sock.client]);
-        } catch (err) {
-          // The chunk that broke the codec is kept too: it is the evidence.
-          if (!recorded) recorder.wire(legOf(side), side === 'client' ? 'c2s' : 's2c', tls[side], bytes, t);
-          crashed(err);
-        }
+        handleChunk({
+          answer: () => codec.handle({ type: 'data', side, bytes }),
+          write,
+          recordChunk: () => void recorder.wire(legOf(side), side === 'client' ? 'c2s' : 's2c', tls[side], bytes, t),
+          recordSent,
+          run,
+          crashed,
+        });
+        // Backpressure both ways (read-gate.ts): a side is not read while what it sent waits
+        // for the other. Only for the other: holding a side back until its own socket drains
+        // could deadlock with a peer that writes all it has before it reads.
+        gate.handled(bytes.length, [side === 'client' ? sock.server : sock.client]);
       });
       s.setTimeout(o.idleTimeoutMs, () => {
         by = 'timeout';
