@@ -107,6 +107,11 @@ const table: Row[] = [
   { name: 'AUTH CRAM-MD5 wrong digest is 535', input: ['EHLO c\r\nAUTH CRAM-MD5\r\n', b64('u ' + '0'.repeat(32)) + '\r\n'], codes: ['220', '250', '334', '535'], config: { credentials: [{ user: 'u', password: 'p' }] } },
   { name: 'AUTH cancelled with *', input: ['EHLO c\r\nAUTH LOGIN\r\n*\r\n'], codes: ['220', '250', '334', '501'] },
   // OAuth 2.0 bearer tokens: XOAUTH2, and OAUTHBEARER (RFC 7628); a configured password is the token.
+  // RFC 4954 §4: AUTH lines and SASL responses may be up to 12288 octets, other commands not.
+  { name: 'an AUTH line longer than the command limit is taken (RFC 4954 §4)', input: [`EHLO c\r\nAUTH XOAUTH2 ${XOAUTH2('u', 't'.repeat(6000))}\r\nNOOP ${'x'.repeat(5000)}\r\n`], codes: ['220', '250', '235', '500'] },
+  { name: 'a long SASL response after AUTH is taken', input: ['EHLO c\r\nAUTH XOAUTH2\r\n', `${XOAUTH2('u', 't'.repeat(8000))}\r\n`], codes: ['220', '250', '334', '235'] },
+  { name: 'an AUTH line over 12288 octets is 500, and the session goes on', input: [`EHLO c\r\nAUTH XOAUTH2 ${'A'.repeat(12300)}\r\nNOOP\r\n`], codes: ['220', '250', '500', '250'] },
+  { name: 'the AUTH allowance does not lift a lower command limit', input: [`EHLO c\r\nMAIL FROM:<${'a'.repeat(600)}@x>\r\nNOOP\r\n`], codes: ['220', '250', '500', '250'], config: { maxLineLength: 512 } },
   { name: 'AUTH XOAUTH2 takes any token by default', input: [`EHLO c\r\nAUTH XOAUTH2 ${XOAUTH2('u', 'tok')}\r\n`], codes: ['220', '250', '235'] },
   { name: 'AUTH OAUTHBEARER after an empty challenge', input: ['EHLO c\r\nAUTH OAUTHBEARER\r\n', `${OAUTHBEARER('u', 'p')}\r\n`], codes: ['220', '250', '334', '235'], config: { credentials: [{ user: 'u', password: 'p' }] } },
   {

@@ -29,6 +29,9 @@ export interface Transaction {
 
 const emptyTransaction = (): Transaction => ({ mailFrom: null, params: {}, rcptTo: [], bdat: null });
 
+/** RFC 4954 §4: a server must accept AUTH command and response lines of up to 12288 octets. */
+const AUTH_LINE_MAX = 12288;
+
 export class SmtpServer implements Codec {
   readonly config: SmtpServerConfig;
   phase: SmtpPhase = 'command';
@@ -49,7 +52,8 @@ export class SmtpServer implements Codec {
   constructor(config: Partial<SmtpServerConfig> = {}) {
     this.config = { ...defaultSmtpServerConfig, ...config };
     this.tls = this.config.implicitTls;
-    this.lines = new LineReader(this.config.maxLineLength);
+    // An AUTH line may be longer than other commands (below), so the framer allows that much.
+    this.lines = new LineReader(Math.max(this.config.maxLineLength, AUTH_LINE_MAX));
   }
 
   start(): CodecCommand[] {
@@ -174,7 +178,7 @@ export class SmtpServer implements Codec {
         case 'sasl': {
           const line = this.lines.next();
           if (!line) return;
-          if (line.tooLong) {
+          if (line.tooLong || (line.text.length > this.config.maxLineLength && !this.mayBeLong(line.text))) {
             if (this.phase === 'sasl') this.sasl = null;
             this.phase = 'command';
             this.fail(500, '5.5.2', 'Error: line too long');
@@ -194,6 +198,11 @@ export class SmtpServer implements Codec {
           return;
       }
     }
+  }
+
+  /** RFC 4954 §4: AUTH and the SASL responses that follow it may be up to 12288 octets (OAuth tokens). */
+  private mayBeLong(text: string): boolean {
+    return this.phase === 'sasl' || /^AUTH /i.test(text);
   }
 
   private dispatch(text: string): void {
