@@ -10,6 +10,7 @@ import { tlsInfoOf } from './tls-info.js';
 import { nowMicros } from '../clock.js';
 import { handleChunk } from './forward-first.js';
 import { READ_HIGH_WATER, ReadGate, whenDrained } from './read-gate.js';
+import { endGently } from './close-gently.js';
 
 export interface DeliveryResult {
   ok: boolean;
@@ -72,9 +73,7 @@ export function serveConnection(o: ServeOptions): Promise<void> {
             if (!closing) {
               closing = true;
               if (closedBy === 'client') closedBy = 'server';
-              sock.end();
-              // A peer that never closes its side must not hold the socket forever.
-              setTimeout(() => sock.destroy(), 2000).unref();
+              endGently(sock);
             }
             break;
           case 'start-tls':

@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { endGently } from './close-gently.js';
 
 export interface Listening {
   server: Server;
@@ -50,6 +51,5 @@ export function listen(host: string, port: number, maxConnections: number, onSoc
 function refuse(s: Socket, busy: (() => Uint8Array) | undefined): void {
   s.on('error', () => undefined);
   if (!busy) return void s.destroy();
-  s.end(busy());
-  setTimeout(() => s.destroy(), 2000).unref();
+  endGently(s, busy());
 }

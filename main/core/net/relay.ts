@@ -13,6 +13,7 @@ import { clientTls, legOf, upstreamTls } from './relay-tls.js';
 import { handleChunk, type SendCommand } from './forward-first.js';
 import { tlsInfoOf } from './tls-info.js';
 import { ReadGate } from './read-gate.js';
+import { destroyAfterGrace, endGently } from './close-gently.js';
 
 export interface RelayOptions {
   client: Socket;
@@ -125,8 +126,7 @@ export function relayConnection(o: RelayOptions): Promise<void> {
       const s = sock[side];
       if (!s || ended[side]) return;
       ended[side] = true;
-      s.end();
-      setTimeout(() => s.destroy(), 2000).unref();
+      endGently(s);
     };
 
     const gates: Record<Side, ReadGate | null> = { client: null, server: null };
@@ -154,7 +154,7 @@ export function relayConnection(o: RelayOptions): Promise<void> {
         by = 'timeout';
         if (side === 'server') closedByUpstream = 'timeout';
         handle({ type: 'timeout', side });
-        setTimeout(() => s.destroy(), 2000).unref();
+        destroyAfterGrace(s);
       });
     };
 

@@ -7,6 +7,7 @@ import type { TLSSocket } from 'node:tls';
 import type { Endpoint, TlsInfo } from '../../../shared/types.js';
 import type { SessionRecorder } from '../capture/recorder.js';
 import { upstreamTls } from './relay-tls.js';
+import { CLOSE_GRACE_MS, endGently } from './close-gently.js';
 
 export interface ClientLinkOptions {
   host: string;
@@ -137,10 +138,9 @@ export class ClientLink {
   }
 
   /** Close our side; a target that never closes its own is cut off after graceMs. */
-  end(graceMs = 2000): void {
+  end(graceMs = CLOSE_GRACE_MS): void {
     if (this.sock.destroyed) return;
-    this.sock.end();
-    setTimeout(() => this.sock.destroy(), graceMs).unref();
+    endGently(this.sock, undefined, graceMs);
   }
 
   destroy(): void {
