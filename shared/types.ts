@@ -353,6 +353,11 @@ export interface Settings {
     /** Empty: any credentials are accepted. */
     credentials: Credentials[];
     hostname: string;
+    /**
+     * Connections each sink listener (SMTP, POP3, IMAP) serves at once; one more is told the
+     * server is busy, in its protocol, and closed.
+     */
+    maxConnections: number;
   };
   retention: {
     /** Keep at most this many messages; 0 means no limit. */

@@ -27,7 +27,14 @@ describe('settings, theme and errors', () => {
     assert.equal(await e.page.getByTestId('save-settings').isDisabled(), true, 'cannot save an invalid form');
     await e.page.getByTestId('hostname').fill('');
     await e.page.getByText('cannot be empty').waitFor();
+    // The form applies the server's rules (shared/settings-rules.ts): a name the greeting
+    // could not carry is refused here, not after a round trip.
+    await e.page.getByTestId('hostname').fill('my_host');
+    await e.page.getByText('letters, digits, dots and hyphens').waitFor();
+    await e.page.getByTestId('max-connections').fill('0');
+    await e.page.getByText('At least 1.', { exact: true }).waitFor();
     await screenshot(e.page, 'settings-validation');
+    await e.page.getByTestId('max-connections').fill('50');
 
     await e.page.getByTestId('hostname').fill('sink.test');
     await lineLength.fill('1000');
@@ -36,6 +43,7 @@ describe('settings, theme and errors', () => {
     const saved = await e.mt.get<Settings>('/api/settings');
     assert.equal(saved.smtp.maxLineLength, 1000);
     assert.equal(saved.smtp.hostname, 'sink.test');
+    assert.equal(saved.smtp.maxConnections, 50);
   });
 
   test('the theme toggle switches to dark and is kept in settings', async () => {

@@ -381,7 +381,7 @@ export class FakeApi implements MailtapApi {
 
 export function fakeSettings(notifications = true): Settings {
   return {
-    smtp: { maxMessageSize: 1 << 20, maxRecipients: 100, maxLineLength: 1000, idleTimeoutMs: 60_000, credentials: [], hostname: 'mailtap' },
+    smtp: { maxMessageSize: 1 << 20, maxRecipients: 100, maxLineLength: 1000, idleTimeoutMs: 60_000, credentials: [], hostname: 'mailtap', maxConnections: 1000 },
     retention: { maxMessages: 0, maxAgeHours: 0, maxSessions: 0 },
     ui: { theme: 'system', notifications },
     proxies: [],

@@ -8,6 +8,7 @@ import type { Protocol } from '../../shared/types.js';
 import { listen } from '../../main/core/net/listener.js';
 import { busyGreeting } from '../../main/core/protocols/busy.js';
 import { run } from '../helpers/run.js';
+import { startTestMailtap } from '../helpers/mailtap.js';
 
 const open = (port: number): Promise<Socket> =>
   new Promise((resolve, reject) => {
@@ -54,3 +55,32 @@ for (const protocol of ['smtp', 'pop3', 'imap'] as const) {
     }
   });
 }
+
+test('the sink cap is the smtp.maxConnections setting, and a change applies without a restart', async () => {
+  const mt = await startTestMailtap();
+  const held: Socket[] = [];
+  const greeted = (s: Socket): Promise<string> => new Promise((resolve) => s.once('data', (b: Buffer) => resolve(b.toString())));
+  try {
+    const bad = await mt.request('PATCH', '/api/settings', { smtp: { maxConnections: 0 } });
+    assert.equal(bad.status, 400);
+    assert.match((bad.json as { error: { message: string } }).error.message, /smtp\.maxConnections: At least 1/);
+    assert.equal((await mt.request('PATCH', '/api/settings', { smtp: { maxConnections: 2 } })).status, 200);
+    for (let i = 0; i < 2; i++) {
+      const s = await open(mt.smtpPort);
+      held.push(s);
+      assert.match(await greeted(s), /^220 /);
+    }
+    const refused = await run('python3', ['-c', PY.smtp, String(mt.smtpPort)]);
+    assert.match(refused.stdout, EXPECT.smtp, refused.stdout + refused.stderr);
+    // The same applies to the POP3 and IMAP sinks, which count their own connections.
+    const pop3 = await open(mt.pop3Port);
+    held.push(pop3);
+    assert.match(await greeted(pop3), /^\+OK /);
+    assert.equal((await mt.request('PATCH', '/api/settings', { smtp: { maxConnections: 3 } })).status, 200);
+    const again = await run('python3', ['-c', PY.smtp, String(mt.smtpPort)]);
+    assert.equal(again.stdout.trim(), 'connected', again.stdout + again.stderr);
+  } finally {
+    for (const s of held) s.destroy();
+    await mt.close();
+  }
+});

@@ -18,11 +18,15 @@ export interface ListenOptions {
   busy?: () => Uint8Array;
 }
 
-/** Listen on host:port (0 = ephemeral) with a connection cap; resolves once bound. */
-export function listen(host: string, port: number, maxConnections: number, onSocket: (s: Socket) => void, opts: ListenOptions = {}): Promise<Listening> {
+/**
+ * Listen on host:port (0 = ephemeral) with a connection cap, read at each accept when it is a
+ * function (a setting that can change while the listener runs); resolves once bound.
+ */
+export function listen(host: string, port: number, maxConnections: number | (() => number), onSocket: (s: Socket) => void, opts: ListenOptions = {}): Promise<Listening> {
   const sockets = new Set<Socket>();
+  const cap = typeof maxConnections === 'function' ? maxConnections : () => maxConnections;
   const server = createServer({ allowHalfOpen: opts.allowHalfOpen ?? false }, (s) => {
-    if (sockets.size >= maxConnections) return refuse(s, opts.busy);
+    if (sockets.size >= cap()) return refuse(s, opts.busy);
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
     onSocket(s);

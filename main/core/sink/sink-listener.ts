@@ -10,16 +10,12 @@ import { serveConnection, type ServeOptions } from '../net/connection.js';
 import type { MailtapService } from '../service.js';
 import { busyGreeting } from '../protocols/busy.js';
 
-/** Connections a sink listener serves at once; one more is told the server is busy. */
-export const MAX_SINK_CONNECTIONS = 1000;
-
 export interface SinkOptions {
   name: string;
   host: string;
   port: number;
   tls: 'none' | 'implicit';
   secureContext: () => SecureContext;
-  maxConnections?: number;
 }
 
 export interface RunningListener {
@@ -45,7 +41,8 @@ export async function startSinkListener(
   // Over the cap, a plaintext listener says so in its protocol (an implicit-TLS one cannot
   // without a handshake, and closes).
   const busy = implicitTls ? undefined : () => busyGreeting(protocol, service.settings.get().smtp.hostname);
-  l = await listen(o.host, o.port, o.maxConnections ?? MAX_SINK_CONNECTIONS, onSocket, { busy });
+  // The cap is a setting (smtp.maxConnections), read at each accept: a change applies at once.
+  l = await listen(o.host, o.port, () => service.settings.get().smtp.maxConnections, onSocket, { busy });
   return {
     info: { name: o.name, protocol, role: 'sink', address: l.address, port: l.port, tls: implicitTls ? 'implicit' : 'starttls' },
     close: () => l.close(),

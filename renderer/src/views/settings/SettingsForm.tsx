@@ -27,7 +27,7 @@ export function SettingsForm({ draft, errors, onChange }: SettingsFormProps) {
           <Field label="Maximum message size (bytes)" hint={`${formatBytes(draft.smtp.maxMessageSize)}, advertised as SIZE (RFC 1870).`} error={errors['smtp.maxMessageSize']}>
             <NumberInput value={draft.smtp.maxMessageSize} onChange={(v) => smtp({ maxMessageSize: v })} />
           </Field>
-          <Field label="Maximum recipients" error={errors['smtp.maxRecipients']}>
+          <Field label="Maximum recipients" hint="RFC 5321 §4.5.3.1.8 asks for 100; a lower limit tests how your app handles 452." error={errors['smtp.maxRecipients']}>
             <NumberInput value={draft.smtp.maxRecipients} onChange={(v) => smtp({ maxRecipients: v })} />
           </Field>
           <Field label="Maximum line length (octets)" hint="RFC 5321 §4.5.3.1.4 sets 512 as the minimum." error={errors['smtp.maxLineLength']}>
@@ -35,6 +35,9 @@ export function SettingsForm({ draft, errors, onChange }: SettingsFormProps) {
           </Field>
           <Field label="Idle timeout (ms)" hint={`${(draft.smtp.idleTimeoutMs / 1000).toFixed(0)} s without a command closes the connection with 421.`} error={errors['smtp.idleTimeoutMs']}>
             <NumberInput value={draft.smtp.idleTimeoutMs} onChange={(v) => smtp({ idleTimeoutMs: v })} />
+          </Field>
+          <Field label="Connections at once" hint="Per sink listener (SMTP, POP3, IMAP). One more is told the server is busy (421, -ERR [SYS/TEMP], * BYE [UNAVAILABLE])." error={errors['smtp.maxConnections']}>
+            <NumberInput value={draft.smtp.maxConnections} onChange={(v) => smtp({ maxConnections: v })} testId="max-connections" />
           </Field>
         </div>
         <h4>Credentials</h4>
