@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ImapProxy } from '../../main/core/protocols/imap/proxy.js';
 import { rewriteCapabilities } from '../../main/core/protocols/imap/proxy-capability.js';
+import { uidInFirstLine } from '../../main/core/protocols/imap/proxy-fetch.js';
 import type { TlsMode } from '../../shared/types.js';
 import { ProxyDrive, type Turn } from '../helpers/proxy-drive.js';
 
@@ -36,6 +37,49 @@ describe('IMAP relay codec', () => {
       assert.deepEqual(d.recorded(), ['capability-removed']);
     });
   }
+
+  test('a UID fetched again in the same selection is known by its key, not read again; a new selection starts afresh', () => {
+    // Different bytes under one UID cannot come from a correct server: they show which way the
+    // second fetch was recognised. By its key, it is not collected, so it is not caught again.
+    const d = drive().connected().from('server', '* OK hi\r\n').from('client', 'a SELECT INBOX\r\nb UID FETCH 7 BODY.PEEK[]\r\nc UID FETCH 7 BODY.PEEK[]\r\n');
+    const select = (v: number): string => `* 3 EXISTS\r\n* OK [UIDVALIDITY ${v}] UIDs valid\r\n* OK [UIDNEXT 9] next\r\n`;
+    d.from('server', `${select(100)}a OK [READ-WRITE] selected\r\n${fetchOf('Subject: one\r\n\r\n1\r\n')}b OK\r\n${fetchOf('Subject: two\r\n\r\n2\r\n')}c OK\r\n`, 'bytewise');
+    assert.deepEqual(d.delivered(), ['Subject: one\r\n\r\n1\r\n']);
+    d.from('client', 'd EXAMINE INBOX\r\ne UID FETCH 7 BODY.PEEK[]\r\n');
+    d.from('server', `${select(100)}d OK [READ-ONLY] examined\r\n${fetchOf('Subject: three\r\n\r\n3\r\n')}e OK\r\n`);
+    assert.deepEqual(d.delivered(), ['Subject: one\r\n\r\n1\r\n', 'Subject: three\r\n\r\n3\r\n'], 'a UID is keyed within one SELECT or EXAMINE');
+  });
+
+  test('a UID inside a quoted string, or after a literal, is no key: the content decides', () => {
+    const d = drive().connected().from('server', '* OK hi\r\n').from('client', 'a SELECT INBOX\r\nb FETCH 1:3 (ENVELOPE BODY.PEEK[])\r\n');
+    const m1 = 'Subject: seven\r\n\r\n7\r\n';
+    const m2 = 'Subject: UID 7 inside\r\n\r\nx\r\n';
+    const m3 = 'Subject: later\r\n\r\ny\r\n';
+    const len = (m: string): number => Buffer.byteLength(m, 'latin1');
+    d.from(
+      'server',
+      `* OK [UIDVALIDITY 5] ok\r\na OK selected\r\n` +
+        `* 1 FETCH (UID 7 BODY[] {${len(m1)}}\r\n${m1})\r\n` +
+        `* 2 FETCH (ENVELOPE (NIL "Re: (UID 7) again" NIL NIL NIL NIL NIL NIL NIL NIL) BODY[] {${len(m2)}}\r\n${m2} UID 8)\r\n` +
+        `* 3 FETCH (ENVELOPE (NIL {5}\r\nUID 7 NIL NIL NIL NIL NIL NIL NIL NIL) BODY[] {${len(m3)}}\r\n${m3} UID 9)\r\n` +
+        'b OK\r\n',
+      'bytewise',
+    );
+    assert.deepEqual(d.delivered(), [m1, m2, m3]);
+  });
+
+  test('uidInFirstLine reads the top-level UID item only', () => {
+    const rows: [string, string | null][] = [
+      ['* 1 FETCH (UID 7 BODY[] {5}', '7'],
+      ['* 1 FETCH (FLAGS (\\Seen) uid 12 RFC822 {5}', '12'],
+      ['* 1 FETCH (BODY[HEADER.FIELDS (UID)] {5}', null],
+      ['* 1 FETCH (ENVELOPE (NIL "a \\" UID 3 b" NIL) BODY[] {5}', null],
+      ['* 1 FETCH (ENVELOPE (NIL "x" NIL) UID 4 BODY[] {5}', '4'],
+      ['* 1 FETCH (XUID 5 BODY[] {5}', null],
+      ['* 1 FETCH (UID 99999999999 BODY[] {5}', null],
+    ];
+    for (const [line, uid] of rows) assert.equal(uidInFirstLine(line), uid, line);
+  });
 
   test('partial and part fetches are relayed but not caught', () => {
     const d = drive().connected().from('server', '* OK hi\r\n').from('client', 'a FETCH 1 (BODY[]<0.5> BODY[1] RFC822.HEADER)\r\n');

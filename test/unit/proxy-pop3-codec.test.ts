@@ -110,6 +110,23 @@ describe('POP3 relay codec', () => {
     assert.equal(d.sent('client'), `${GREETING}+OK\r\n-ERR STLS not available on this listener\r\n`);
   });
 
+  test('a message number caught once is known for the session: RETR again and a whole TOP are not read again', () => {
+    // Different bytes under one number cannot come from a correct server (RFC 1939 §5): they
+    // show that the second fetch was recognised by its number, without reading it.
+    const d = drive().connected().from('server', GREETING);
+    d.from('client', 'RETR 1\r\nRETR 1\r\nTOP 1 99\r\nRETR 2\r\n');
+    d.from('server', '+OK\r\nSubject: a\r\n\r\nx\r\n.\r\n+OK\r\nSubject: b\r\n\r\ny\r\n.\r\n+OK\r\nSubject: c\r\n\r\nz\r\n.\r\n+OK\r\nSubject: d\r\n\r\nw\r\n.\r\n', 'bytewise');
+    assert.deepEqual(d.delivered(), ['Subject: a\r\n\r\nx\r\n', 'Subject: d\r\n\r\nw\r\n']);
+    assert.match(d.sent('client'), /Subject: b\r\n\r\ny\r\n\.\r\n/, 'relayed all the same');
+  });
+
+  test('a TOP cut short leaves its number free: a later RETR is caught', () => {
+    const d = drive().connected().from('server', GREETING);
+    d.from('client', 'TOP 1 1\r\nRETR 1\r\n');
+    d.from('server', '+OK\r\nSubject: a\r\n\r\nl1\r\n.\r\n+OK\r\nSubject: a\r\n\r\nl1\r\nl2\r\n.\r\n');
+    assert.deepEqual(d.delivered(), ['Subject: a\r\n\r\nl1\r\nl2\r\n']);
+  });
+
   test('AUTH: SASL lines are relayed, not taken for commands', () => {
     const d = drive().connected().from('server', GREETING);
     d.from('client', 'AUTH PLAIN\r\n').from('server', '+ \r\n').from('client', 'AGFsaWNlAHB3\r\n').from('server', '+OK\r\n');

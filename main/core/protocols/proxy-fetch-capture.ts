@@ -1,7 +1,13 @@
 // Messages fetched through the POP3 and IMAP proxies (RETR, FETCH BODY[] / RFC822) are caught
 // into the store like mail the sink receives, linked to the session by the adapter. The same
-// message fetched twice in one session is caught once (compared by content), and a message
-// over the limit is passed on but not kept, with a warning on the timeline.
+// message fetched twice in one session is caught once, and a message over the limit is passed
+// on but not kept, with a warning on the timeline.
+//
+// "The same message" is known two ways. Where the protocol names a message for the whole
+// session (a POP3 message number, RFC 1939 §5; an IMAP UID within one selected mailbox's
+// UIDVALIDITY, RFC 3501 §2.3.1.1), that name is its key, and a message fetched again under a
+// key already caught is not collected or hashed at all. Otherwise, and for the first fetch
+// under a key, the content is compared by its SHA-256.
 import { createHash, type Hash } from 'node:crypto';
 import type { Envelope } from '../../../shared/types.js';
 import type { CodecCommand } from './types.js';
@@ -17,6 +23,9 @@ export const MAX_CAPTURE = 64 * 1024 * 1024;
 
 export class FetchCapture {
   private readonly seen = new Set<string>();
+  /** Keys of messages caught (or found already caught) in this session. */
+  private readonly caught = new Set<string>();
+  private key: string | null = null;
   private nextId = 1;
   private chunks: Buffer[] | null = null;
   /** The content's digest, fed as chunks arrive: no one long hash of a large message at its end. */
@@ -25,13 +34,23 @@ export class FetchCapture {
   private over = false;
   private what = '';
 
-  /** Start collecting one fetched message; `what` names it on the timeline ("RETR 3"). */
-  begin(what: string): void {
+  /**
+   * Start collecting one fetched message; `what` names it on the timeline ("RETR 3"), and
+   * `key` is what the session knows it by, if anything. False when that key is caught already:
+   * nothing is collected.
+   */
+  begin(what: string, key: string | null = null): boolean {
+    if (key !== null && this.caught.has(key)) {
+      this.abandon();
+      return false;
+    }
+    this.key = key;
     this.chunks = [];
     this.hash = createHash('sha256');
     this.size = 0;
     this.over = false;
     this.what = what;
+    return true;
   }
 
   get collecting(): boolean {
@@ -57,20 +76,22 @@ export class FetchCapture {
   abandon(): void {
     this.chunks = null;
     this.hash = null;
+    this.key = null;
   }
 
   /** The message is complete: a `deliver` command (or a warning), or nothing when seen before. */
   end(origin: FetchOrigin): CodecCommand[] {
     const chunks = this.chunks;
     const hash = this.hash;
-    this.chunks = null;
-    this.hash = null;
+    const key = this.key;
+    this.abandon();
     if (!chunks || !hash || this.size === 0) return [];
     if (this.over) {
       const text = `${this.what}: a ${this.size}-byte message was relayed but not caught (over ${MAX_CAPTURE} bytes)`;
       return [{ type: 'record', event: { kind: 'warning', t: Date.now() * 1000, code: 'capture-too-large', text, leg: 'upstream' } }];
     }
     const digest = hash.digest('hex');
+    if (key !== null) this.caught.add(key);
     if (this.seen.has(digest)) return [];
     this.seen.add(digest);
     // Nobody sent it through us: no sender, recipients, parameters or EHLO name; only who

@@ -3,9 +3,15 @@
 // header (BODY[HEADER], RFC822.HEADER) followed by the text (BODY[TEXT], RFC822.TEXT) of the
 // same message, as fetchmail fetches, makes one too. Partial fetches (BODY[]<0>) and parts
 // (BODY[1]) are not messages and are left alone.
+//
+// A message fetched again is known by its UID when the response carries one (RFC 3501 §2.3.1.1:
+// a UID names a message for as long as the mailbox's UIDVALIDITY holds). Each SELECT or EXAMINE
+// reports its UIDVALIDITY (§6.3.1), so UIDs are keyed per selection: a UID seen after another
+// selection is a new key, and the content digest decides.
 import { FetchCapture, type FetchOrigin } from '../proxy-fetch-capture.js';
 import type { CodecCommand } from '../types.js';
 
+const UIDVALIDITY = /^\* OK \[UIDVALIDITY \d+\]/i;
 const ITEM_LITERAL = /(?:^|[ (])(BODY\[\]|RFC822|BODY\[HEADER\]|RFC822\.HEADER|BODY\[TEXT\]|RFC822\.TEXT) \{\d+\}$/i;
 
 export class FetchWatcher {
@@ -14,10 +20,20 @@ export class FetchWatcher {
   private seq: string | null = null;
   private header: { seq: string; chunks: Buffer[]; size: number; done: boolean } | null = null;
   private sink: 'capture' | 'header' | null = null;
+  /** The UID in the FETCH response being read, when its first line carries one. */
+  private uid: string | null = null;
+  /** Counts the mailbox selections seen (by their UIDVALIDITY response); 0 before any. */
+  private selection = 0;
 
   /** A response starts with this line: "* 12 FETCH (…" or anything else. */
   responseStart(head: string): void {
     this.seq = /^\* (\d+) FETCH /i.exec(head)?.[1] ?? null;
+    this.uid = this.seq ? uidInFirstLine(head) : null;
+  }
+
+  /** A whole response line with no literal: watches for a new selection's UIDVALIDITY. */
+  responseLine(text: string): void {
+    if (UIDVALIDITY.test(text)) this.selection++;
   }
 
   /** A line of the response ends in a literal announcement: where do its octets go? */
@@ -26,8 +42,8 @@ export class FetchWatcher {
     const item = this.seq ? ITEM_LITERAL.exec(tail.trimEnd())?.[1]?.toUpperCase() : undefined;
     if (!item || !this.seq) return;
     if (item === 'BODY[]' || item === 'RFC822') {
-      this.capture.begin(`FETCH ${this.seq} ${item}`);
-      this.sink = 'capture';
+      const key = this.selection && this.uid ? `${this.selection} ${this.uid}` : null;
+      if (this.capture.begin(`FETCH ${this.seq} ${item}`, key)) this.sink = 'capture';
     } else if (item.endsWith('HEADER]') || item.endsWith('.HEADER')) {
       this.header = { seq: this.seq, chunks: [], size: 0, done: false };
       this.sink = 'header';
@@ -56,4 +72,24 @@ export class FetchWatcher {
     if (left === 0) this.sink = null;
     return [];
   }
+}
+
+/**
+ * The UID data item of a FETCH response's first line ("* 3 FETCH (UID 7 FLAGS (\\Seen) BODY[] {…}"),
+ * at the top level of its parenthesised list and outside quoted strings, or null.
+ */
+export function uidInFirstLine(text: string): string | null {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+    } else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (depth === 1 && (c === 'U' || c === 'u') && (text[i - 1] === '(' || text[i - 1] === ' ')) {
+      const m = /^UID (\d{1,10})(?=[ )])/i.exec(text.slice(i, i + 20));
+      if (m) return m[1];
+    }
+  }
+  return null;
 }

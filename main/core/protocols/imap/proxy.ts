@@ -200,10 +200,12 @@ export class ImapProxy extends ProxyCodec {
         if (relay) out.push(this.toClient(p.bytes), ...this.fetches.bytes(p.bytes, p.left, { user: this.logins.user, clientTls: this.clientIsTls }));
       } else if (p.kind === 'piece') {
         if (relay) out.push(this.toClient(p.raw));
-      } else if (p.start && p.literal === null) out.push(...this.onResponse(p.raw, p.text));
-      else {
-        if (p.start) this.fetches.responseStart(p.raw.toString('latin1', 0, 40));
-        if (p.literal !== null) this.fetches.literal(p.raw.toString('latin1', Math.max(0, p.raw.length - 48)));
+      } else if (p.start && p.literal === null) {
+        this.fetches.responseLine(p.text);
+        out.push(...this.onResponse(p.raw, p.text));
+      } else {
+        if (p.start) this.fetches.responseStart(p.text);
+        if (p.literal !== null) this.fetches.literal(p.text);
         if (relay) out.push(this.toClient(p.raw));
       }
     }

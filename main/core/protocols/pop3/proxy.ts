@@ -175,11 +175,13 @@ export class Pop3Proxy extends ProxyCodec {
     const multi = ok ? isMultiline(p.verb, p.args) : null;
     if (multi) {
       this.body = { capa: p.verb === 'CAPA' ? [Buffer.from(line.raw)] : null };
-      if (p.verb === 'RETR') this.capture.begin(`RETR ${p.args}`);
+      // A message number names one message for the whole session (RFC 1939 §5), so a message
+      // fetched again is known without reading it (proxy-fetch-capture.ts).
+      if (p.verb === 'RETR') this.capture.begin(`RETR ${p.args}`, messageKey(p.args));
       const top = p.verb === 'TOP' ? /^\S+\s+(\d{1,15})\s*$/.exec(p.args) : null;
       if (top) {
         this.top = { asked: Number(top[1]), inBody: false, lines: 0 };
-        this.capture.begin(`TOP ${p.args}`);
+        this.capture.begin(`TOP ${p.args}`, messageKey(p.args));
       }
       return this.body.capa ? [] : [this.toClient(line.raw)];
     }
@@ -235,4 +237,10 @@ export function rewriteCapa(lines: Buffer[], offerStls: boolean): Buffer {
   const kept: Uint8Array[] = caps.filter((l) => !isStls(l));
   if (offerStls) kept.push(ascii('STLS\r\n'));
   return Buffer.concat([status!, ...kept, TERMINATOR]);
+}
+
+/** The capture key of the message a RETR or TOP names: its number, or null if it has none. */
+function messageKey(args: string): string | null {
+  const n = /^\s*(\d{1,15})(?:\s|$)/.exec(args)?.[1];
+  return n ? `msg ${Number(n)}` : null;
 }
