@@ -68,6 +68,20 @@ describe('IMAP relay codec', () => {
     assert.deepEqual(d.delivered(), [m1, m2, m3]);
   });
 
+  test('fetched by sequence number, then by UID: the same content is caught once', () => {
+    // Only a session that has made an unkeyed catch hashes its keyed ones; this one has.
+    const m = 'Subject: same\r\n\r\nbody\r\n';
+    const len = Buffer.byteLength(m, 'latin1');
+    const d = drive().connected().from('server', '* OK hi\r\n').from('client', 'a SELECT INBOX\r\nb FETCH 1 BODY.PEEK[]\r\nc UID FETCH 7 BODY.PEEK[]\r\nd UID FETCH 8 BODY.PEEK[]\r\n');
+    d.from(
+      'server',
+      `* OK [UIDVALIDITY 5] ok\r\na OK selected\r\n* 1 FETCH (BODY[] {${len}}\r\n${m})\r\nb OK\r\n` +
+        `* 1 FETCH (UID 7 BODY[] {${len}}\r\n${m})\r\nc OK\r\n* 2 FETCH (UID 8 BODY[] {6}\r\nother!)\r\nd OK\r\n`,
+      'bytewise',
+    );
+    assert.deepEqual(d.delivered(), [m, 'other!']);
+  });
+
   test('uidInFirstLine reads the top-level UID item only', () => {
     const rows: [string, string | null][] = [
       ['* 1 FETCH (UID 7 BODY[] {5}', '7'],
