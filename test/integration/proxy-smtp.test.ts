@@ -80,6 +80,26 @@ describe('every client-side × upstream-side TLS mode, swaks through to the sink
   }
 });
 
+describe('many messages on one connection', () => {
+  test("Postfix's smtp-source, 25 messages on one pipelining connection (-d): every one caught, with its envelope", async () => {
+    // smtp-source pipelines MAIL, RCPT and DATA (RFC 2920) and reuses the connection: each
+    // payload is tied to its own reply. The end of data pipelined with the next MAIL, which no
+    // client here does, is in the codec table (proxy-smtp-codec.test.ts).
+    const st = await proxy({ clientTls: 'none', upstreamTls: 'none', upstreamPort: mt.smtpPort, name: 'smtp-source' });
+    const r = await run('smtp-source', ['-d', '-s', '1', '-m', '25', '-l', '2000', '-f', 'src@example.test', '-t', 'dst@example.test', `127.0.0.1:${st.boundPort}`], { timeoutMs: 30_000 });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const { session, events } = await closedSession(st.boundPort!);
+    assert.equal(session.errors, 0, JSON.stringify(events.filter((e) => e.kind === 'error')));
+    assert.equal(exchanges(events, 'upstream').filter((x) => x === 'DATA 250').length, 25);
+    assert.equal(session.messageIds.length, 25);
+    for (const id of session.messageIds) {
+      const m = await mt.get<{ size: number; envelope: Envelope }>(`/api/messages/${id}`);
+      assert.deepEqual([m.envelope.mailFrom, m.envelope.rcptTo], ['src@example.test', ['dst@example.test']]);
+      assert.ok(m.size >= 2000, `size ${m.size}`);
+    }
+  });
+});
+
 describe('clients that verify the certificate against the exported CA', () => {
   test('curl --ssl-reqd --cacert over STARTTLS to an implicit-TLS upstream', async () => {
     const st = await proxy({ clientTls: 'starttls', upstreamTls: 'implicit', upstreamPort: smtpsPort, name: 'curl-1' });

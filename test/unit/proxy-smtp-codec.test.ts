@@ -147,6 +147,53 @@ describe('SMTP relay codec', () => {
     assert.equal(d.sent('client'), '220 up\r\n334 VXNlcm5hbWU6\r\n334 UGFzc3dvcmQ6\r\n235 ok\r\n250 ok\r\n');
   });
 
+  test('a SASL line sent before its 334 is still a SASL line; AUTH PLAIN with its response may be pipelined (RFC 4954 §4)', () => {
+    // The upstream reads the early lines as answers to its challenges, so the proxy must too,
+    // or every reply after them is paired with the wrong command.
+    const d = new Drive().ev({ type: 'connected', side: 'server' });
+    d.from('server', '220 up\r\n').from('client', 'AUTH LOGIN\r\ndXNlcg==\r\ncGFzcw==\r\n');
+    assert.equal(d.sent('server'), 'AUTH LOGIN\r\n', 'the answers wait for their challenges');
+    d.from('server', '334 VXNlcm5hbWU6\r\n');
+    assert.equal(d.sent('server'), 'AUTH LOGIN\r\ndXNlcg==\r\n');
+    d.from('server', '334 UGFzc3dvcmQ6\r\n').from('server', '235 ok\r\n');
+    d.from('client', 'MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n').from('server', '250 ok\r\n250 ok\r\n354 go\r\n');
+    d.from('client', 'hi\r\n.\r\n').from('server', '250 queued\r\n');
+    assert.equal(d.sent('server'), 'AUTH LOGIN\r\ndXNlcg==\r\ncGFzcw==\r\nMAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\nhi\r\n.\r\n');
+    const [del] = d.kinds('deliver') as Extract<CodecCommand, { type: 'deliver' }>[];
+    assert.deepEqual([del?.envelope.user, del?.envelope.mailFrom], ['user', 'a@b']);
+
+    const p = new Drive().ev({ type: 'connected', side: 'server' });
+    p.from('server', '220 up\r\n').from('client', `AUTH PLAIN ${Buffer.from('\0bob\0pw').toString('base64')}\r\nMAIL FROM:<a@b>\r\n`);
+    assert.match(p.sent('server'), /MAIL FROM:<a@b>\r\n$/, 'not held: one round trip, the exception of RFC 4954 §4');
+  });
+
+  for (const next of ['MAIL FROM:<n@x>\r\n', 'RSET\r\n', 'EHLO again\r\n'])
+    test(`a message whose end is pipelined with "${next.trim()}" is still caught (RFC 2920 §3.1)`, () => {
+      for (const how of ['DATA', 'BDAT']) {
+        const d = new Drive().ev({ type: 'connected', side: 'server' });
+        d.from('server', '220 up\r\n').from('client', 'EHLO c.test\r\n').from('server', '250 up\r\n');
+        if (how === 'DATA') {
+          d.from('client', 'MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n').from('server', '250 ok\r\n250 ok\r\n354 go\r\n');
+          d.from('client', `one\r\n.\r\n${next}`);
+        } else d.from('client', `MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nBDAT 5 LAST\r\none\r\n${next}`).from('server', '250 ok\r\n250 ok\r\n');
+        d.from('server', '250 queued\r\n250 next\r\n');
+        const del = d.kinds('deliver') as Extract<CodecCommand, { type: 'deliver' }>[];
+        assert.equal(del.length, 1, how);
+        assert.equal(Buffer.concat(del[0]!.chunks.map((c) => Buffer.from(c))).toString(), 'one\r\n', how);
+        assert.deepEqual([del[0]!.envelope.mailFrom, del[0]!.envelope.rcptTo, del[0]!.envelope.helo], ['a@b', ['c@d'], 'c.test'], how);
+      }
+    });
+
+  test('the envelope holds what the upstream accepted: a refused MAIL or EHLO changes nothing', () => {
+    const d = new Drive().ev({ type: 'connected', side: 'server' });
+    d.from('server', '220 up\r\n').from('client', 'EHLO first\r\n').from('server', '250 up\r\n');
+    d.from('client', 'EHLO bad..name\r\nMAIL FROM:<good@x>\r\n').from('server', '501 bad name\r\n250 ok\r\n');
+    d.from('client', 'MAIL FROM:<second@x>\r\nRCPT TO:<c@d>\r\nDATA\r\n').from('server', '503 nested MAIL\r\n250 ok\r\n354 go\r\n');
+    d.from('client', 'x\r\n.\r\n').from('server', '250 queued\r\n');
+    const [del] = d.kinds('deliver') as Extract<CodecCommand, { type: 'deliver' }>[];
+    assert.deepEqual([del?.envelope.helo, del?.envelope.mailFrom, del?.envelope.rcptTo], ['first', 'good@x', ['c@d']]);
+  });
+
   test('BDAT chunks are framed by size and captured (RFC 3030)', () => {
     const d = new Drive().ev({ type: 'connected', side: 'server' });
     d.from('server', '220 up\r\n').from('client', 'MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nBDAT 5\r\nHELLOBDAT 3 LAST\r\n.\r\n');

@@ -1,14 +1,28 @@
 // Watches the mail transaction passing through the SMTP proxy and turns it into a `deliver`
 // command once the upstream has answered the end of the message, so a proxied message is
 // caught and MIME-decoded like one the sink received (design.md, "The proxy").
+//
+// Two clocks. A message's octets are known when the client sends them; its envelope is known
+// only from the upstream's replies, which come later and in command order (RFC 2920 §3.1). With
+// PIPELINING the two interleave: "MAIL, RCPT, BDAT 5 LAST <data>" is sent before any reply, and
+// the next transaction's MAIL may follow the end of data before its 250 (§3.1 lets message
+// content start a group). So finished payloads wait in a queue, in order, each for the reply to
+// its end, and the envelope is built from replies alone: a refused MAIL, RCPT or EHLO changes
+// nothing, as it changes nothing on the server (RFC 5321 §4.1.4, §4.1.1.2).
 import type { Envelope } from '../../../../shared/types.js';
 import { beginSasl, observeSaslResponse, type SaslSeen } from '../sasl-decode.js';
 import type { CodecCommand } from '../types.js';
 import { DataReader } from './data-reader.js';
 import { parsePath } from './commands/path.js';
 
+interface Payload {
+  chunks: Buffer[];
+  warnings: string[];
+}
+
 export class MessageTap {
-  helo: string | null = null;
+  // --- as the upstream accepted it (reply order)
+  private helo: string | null = null;
   private userName: string | null = null;
   /** The AUTH exchange under way (RFC 4954 §4), until the upstream's final reply. */
   private auth: SaslSeen | null = null;
@@ -16,8 +30,11 @@ export class MessageTap {
   private mailFrom: string | null = null;
   private params: Envelope['params'] = {};
   private rcpt: string[] = [];
+  // --- as the client sends it (send order)
   private reader: DataReader | null = null;
   private chunks: Buffer[] | null = null;
+  /** Payloads whose end was sent, oldest first, each waiting for the reply to its end. */
+  private readonly sent: Payload[] = [];
   private nextId = 1;
 
   /** After TLS the client starts over (RFC 3207 §4.2): the server forgets what it was told. */
@@ -26,23 +43,41 @@ export class MessageTap {
     this.helo = null;
     this.userName = null;
     this.auth = null;
-    this.resetTransaction(null);
+    this.clearEnvelope();
+    this.discardUnsent();
   }
 
-  hello(name: string): void {
-    this.helo = name || null;
-  }
-
-  /** MAIL starts a transaction (RFC 5321 §4.1.1.2); RSET and EHLO end one. */
-  resetTransaction(mailArgs: string | null): void {
-    this.rcpt = [];
+  /**
+   * The client sent a command that ends any payload in progress (MAIL, RSET, EHLO, HELO): its
+   * octets belong to no message the upstream will take.
+   */
+  discardUnsent(): void {
     this.reader = null;
     this.chunks = null;
-    const p = mailArgs === null ? null : parsePath(mailArgs, 'FROM');
-    this.mailFrom = p && typeof p !== 'string' ? p.address : null;
-    this.params = p && typeof p !== 'string' ? p.params : {};
   }
 
+  // ------------------------------------------------------------ replies
+
+  /** EHLO or HELO was accepted: the name, and a state reset as by RSET (RFC 5321 §4.1.4). */
+  hello(name: string): void {
+    this.helo = name || null;
+    this.clearEnvelope();
+  }
+
+  /** RSET was accepted (RFC 5321 §4.1.1.5). */
+  rset(): void {
+    this.clearEnvelope();
+  }
+
+  /** MAIL was accepted: a transaction starts (RFC 5321 §4.1.1.2). */
+  mail(mailArgs: string): void {
+    const p = parsePath(mailArgs, 'FROM');
+    this.mailFrom = typeof p === 'string' ? null : p.address;
+    this.params = typeof p === 'string' ? {} : p.params;
+    this.rcpt = [];
+  }
+
+  /** RCPT was accepted. */
   recipient(rcptArgs: string): void {
     const p = parsePath(rcptArgs, 'TO');
     if (typeof p !== 'string') this.rcpt.push(p.address);
@@ -67,14 +102,36 @@ export class MessageTap {
     this.auth = null;
   }
 
+  /**
+   * The upstream answered the end of a message: a `deliver` command for the oldest payload
+   * sent, or null if there is none. The transaction is over either way.
+   */
+  finish(upstreamReply: string, accepted: boolean): CodecCommand | null {
+    const payload = this.sent.shift();
+    const envelope: Envelope = { mailFrom: this.mailFrom ?? '', rcptTo: this.rcpt, params: this.params, helo: this.helo, user: this.userName, tls: this.tls };
+    this.clearEnvelope();
+    if (!payload) return null;
+    if (!accepted) payload.warnings.push(`the upstream did not accept it: ${upstreamReply}`);
+    const size = payload.chunks.reduce((n, c) => n + c.length, 0);
+    return { type: 'deliver', id: this.nextId++, envelope, chunks: payload.chunks, size, meta: { warnings: payload.warnings } };
+  }
+
+  // ------------------------------------------------------------ the client's octets
+
+  /** The 354 came: what the client sends next is the payload. */
   startData(): void {
     this.reader = new DataReader();
   }
 
   /** Feed payload bytes; says how many belong to the payload and whether CRLF.CRLF was seen. */
   data(bytes: Buffer): { consumed: number; done: boolean } {
-    if (!this.reader) this.reader = new DataReader();
-    return this.reader.push(bytes);
+    const reader = (this.reader ??= new DataReader());
+    const r = reader.push(bytes);
+    if (r.done) {
+      this.sent.push({ chunks: reader.chunks, warnings: reader.describeWarnings() });
+      this.reader = null;
+    }
+    return r;
   }
 
   startChunk(): void {
@@ -85,17 +142,15 @@ export class MessageTap {
     (this.chunks ??= []).push(bytes); // a view: the codec's input is never changed afterwards
   }
 
-  /** The message is complete and answered: a `deliver` command, or null if nothing was read. */
-  finish(upstreamReply: string, accepted: boolean): CodecCommand | null {
-    const chunks = this.reader ? this.reader.chunks : this.chunks;
-    const warnings = this.reader ? this.reader.describeWarnings() : [];
-    if (!accepted) warnings.push(`the upstream did not accept it: ${upstreamReply}`);
-    this.reader = null;
+  /** The LAST chunk of a BDAT message was sent whole (RFC 3030 §2). */
+  endChunks(): void {
+    this.sent.push({ chunks: this.chunks ?? [], warnings: [] });
     this.chunks = null;
-    if (!chunks) return null;
-    const envelope: Envelope = { mailFrom: this.mailFrom ?? '', rcptTo: [...this.rcpt], params: this.params, helo: this.helo, user: this.userName, tls: this.tls };
+  }
+
+  private clearEnvelope(): void {
+    this.mailFrom = null;
+    this.params = {};
     this.rcpt = [];
-    const size = chunks.reduce((n, c) => n + c.length, 0);
-    return { type: 'deliver', id: this.nextId++, envelope, chunks, size, meta: { warnings } };
   }
 }

@@ -42,8 +42,12 @@ export class SmtpProxy extends ProxyCodec {
   private replyText: string[] = [];
   private readonly pending: Pending[] = [];
   private heldHello: Buffer | null = null;
+  private heldHelloArg = '';
   private sasl = false;
+  /** The client is held until an AUTH exchange's next reply (see onCommand). */
+  private authHold = false;
   private bdatLeft = 0;
+  private bdatLast = false;
   private readonly tap = new MessageTap();
   protected readonly injectionRule = 'STARTTLS (RFC 3207 §4.2)';
 
@@ -59,7 +63,7 @@ export class SmtpProxy extends ProxyCodec {
   }
 
   protected onUpstreamTls(): CodecCommand[] {
-    this.pending.push({ verb: 'EHLO' });
+    this.pending.push({ verb: 'EHLO', arg: this.heldHelloArg });
     return [this.toServer(this.heldHello!)];
   }
 
@@ -99,7 +103,10 @@ export class SmtpProxy extends ProxyCodec {
         this.tap.chunk(this.clientBuf.subarray(0, n));
         forward(this.clientBuf.subarray(0, n));
         this.clientBuf = this.clientBuf.subarray(n);
-        if ((this.bdatLeft -= n) === 0) this.client = 'command';
+        if ((this.bdatLeft -= n) === 0) {
+          this.client = 'command';
+          if (this.bdatLast) this.tap.endChunks();
+        }
         continue;
       }
       const lf = this.clientBuf.indexOf(10);
@@ -121,9 +128,11 @@ export class SmtpProxy extends ProxyCodec {
     const send: CodecCommand = { type: 'send', side: 'server', bytes: raw };
     const text = raw.toString('latin1').replace(/\r?\n$/, '');
     if (this.sasl) {
-      // A SASL response line, not a command (RFC 4954 §4).
+      // A SASL response line, not a command (RFC 4954 §4); whether the next line is one too
+      // depends on the upstream's next reply (another 334, or the final one).
       this.sasl = false;
       this.tap.authResponse(text);
+      this.holdForAuth();
       return [send];
     }
     const sp = text.indexOf(' ');
@@ -133,29 +142,41 @@ export class SmtpProxy extends ProxyCodec {
     if ((verb === 'EHLO' || verb === 'HELO') && this.cfg.upstreamTls === 'starttls' && !this.upstreamIsTls) {
       // Upgrade the upstream first; the client's own line goes out again over TLS.
       this.heldHello = Buffer.from(raw);
+      this.heldHelloArg = arg;
       this.client = 'hold';
-      this.tap.hello(arg);
-      this.tap.resetTransaction(null);
+      this.tap.discardUnsent();
       this.pending.push({ verb: 'EHLO', own: 'ehlo' });
       return [{ type: 'send', side: 'server', bytes: verb === 'EHLO' ? this.heldHello : ascii(`EHLO ${arg || this.cfg.hostname}\r\n`) }];
     }
-    if (verb === 'EHLO' || verb === 'HELO') this.tap.hello(arg);
-    if (verb === 'MAIL' || verb === 'RSET' || verb === 'EHLO' || verb === 'HELO') this.tap.resetTransaction(verb === 'MAIL' ? arg : null);
-    if (verb === 'AUTH') this.tap.authStart(arg);
+    if (verb === 'MAIL' || verb === 'RSET' || verb === 'EHLO' || verb === 'HELO') this.tap.discardUnsent();
+    if (verb === 'AUTH') {
+      this.tap.authStart(arg);
+      // AUTH ends a pipelined group, unless its initial response completes a one-round-trip
+      // mechanism such as PLAIN or EXTERNAL (RFC 4954 §4). A line the client sends before the
+      // reply answers a challenge, as the upstream will read it: hold it until the reply says.
+      if (!/^(?:PLAIN|EXTERNAL)\s+\S/i.test(arg)) this.holdForAuth();
+    }
     if (verb === 'DATA') {
       this.client = 'hold'; // payload or command: the 354 (or not) decides, RFC 2920 §3.1
     } else if (verb === 'BDAT') {
       const m = /^(\d+)(\s+LAST)?\s*$/i.exec(arg);
       if (m) {
         this.bdatLeft = Number(m[1]);
-        if (this.bdatLeft > 0) this.client = 'bdat';
+        this.bdatLast = !!m[2];
         this.tap.startChunk();
+        if (this.bdatLeft > 0) this.client = 'bdat';
+        else if (this.bdatLast) this.tap.endChunks();
         this.pending.push({ verb, arg: m[2] ? 'LAST' : '' });
         return [send];
       }
     }
     this.pending.push({ verb, arg });
     return [send];
+  }
+
+  private holdForAuth(): void {
+    this.authHold = true;
+    this.client = 'hold';
   }
 
   /** STARTTLS from the client: ours to answer (RFC 3207 §4), in turn with the replies ahead. */
@@ -212,17 +233,26 @@ export class SmtpProxy extends ProxyCodec {
         this.client = 'command';
       }
     } else out.push(toClient());
-    if (p.verb === 'AUTH' && code === '334') {
-      // A challenge: the next client line answers it, and AUTH still awaits its final reply.
-      this.pending.unshift(p);
-      this.sasl = true;
-    } else if (p.verb === 'AUTH') this.tap.authEnd(code === '235');
-    else if (p.verb === 'RCPT' && code.startsWith('2')) this.tap.recipient(p.arg ?? '');
+    const ok = code.startsWith('2');
+    if (p.verb === 'AUTH') {
+      if (code === '334') {
+        // A challenge: the next client line answers it, and AUTH still awaits its final reply.
+        this.pending.unshift(p);
+        this.sasl = true;
+      } else this.tap.authEnd(code === '235');
+      if (this.authHold) {
+        this.authHold = false;
+        this.client = 'command';
+      }
+    } else if ((p.verb === 'EHLO' || p.verb === 'HELO') && ok) this.tap.hello(p.arg ?? '');
+    else if (p.verb === 'RSET' && ok) this.tap.rset();
+    else if (p.verb === 'MAIL' && ok) this.tap.mail(p.arg ?? '');
+    else if (p.verb === 'RCPT' && ok) this.tap.recipient(p.arg ?? '');
     else if (p.verb === 'DATA') {
       this.client = code === '354' ? 'data' : 'command';
       if (code === '354') this.tap.startData();
     } else if (p.verb === '.' || (p.verb === 'BDAT' && p.arg === 'LAST')) {
-      const d = this.tap.finish(text.join(' '), code.startsWith('2'));
+      const d = this.tap.finish(text.join(' '), ok);
       if (d) out.push(d);
     }
     out.push(...flushLocal(this.pending));
