@@ -37,6 +37,11 @@ const args = [
   '--import', 'tsx',
   '--test',
   '--test-concurrency=2',
+  // A safety net, so that one broken test cannot hang CI: a test, or a test file whose process
+  // does not end (a failed test that left a server open), fails after 5 minutes; none takes a
+  // tenth of that. (--test-force-exit would also end such a file, but before the count
+  // reporter has written its counts.)
+  '--test-timeout=300000',
   '--test-reporter=spec', '--test-reporter-destination=stdout',
   '--test-reporter=./test/helpers/count-reporter.mjs', `--test-reporter-destination=${countsFile}`,
   ...files,

@@ -34,16 +34,16 @@ export async function startTestMailtap(o: Partial<StartOptions> = {}): Promise<T
     imapPort: imap.port,
     baseUrl,
     async get<T>(path: string): Promise<T> {
-      const r = await fetch(baseUrl + path, { headers });
+      const r = await fetchStaleSafe(baseUrl + path, { headers });
       if (!r.ok) throw new Error(`GET ${path}: ${r.status} ${await r.text()}`);
       return (await r.json()) as T;
     },
     async getRaw(path: string) {
-      const r = await fetch(baseUrl + path, { headers });
+      const r = await fetchStaleSafe(baseUrl + path, { headers });
       return { status: r.status, headers: r.headers, body: Buffer.from(await r.arrayBuffer()) };
     },
     async request(method: string, path: string, body?: unknown) {
-      const r = await fetch(baseUrl + path, {
+      const r = await fetchStaleSafe(baseUrl + path, {
         method,
         headers: { ...headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
@@ -57,6 +57,21 @@ export async function startTestMailtap(o: Partial<StartOptions> = {}): Promise<T
     },
   };
   return t;
+}
+
+/**
+ * fetch, sent again once when a kept-alive connection turned out to be closed by the server
+ * just as it was reused (undici's idle timer is coarse, so on a loaded machine it can reuse a
+ * socket the server's keepAliveTimeout has just ended). The request never reached the handler.
+ */
+async function fetchStaleSafe(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (e) {
+    const code = ((e as Error & { cause?: { code?: string } }).cause ?? {}).code;
+    if (code !== 'ECONNRESET' && code !== 'EPIPE' && code !== 'UND_ERR_SOCKET') throw e;
+    return fetch(url, init);
+  }
 }
 
 /** Wait until `check` returns a truthy value; bounded in time. */

@@ -246,10 +246,11 @@ describe('backpressure in the socket adapters', () => {
       s.on('error', () => undefined);
     });
     const fakePort = await listen(fake);
-    const st = await createProxy(mt, 'pop3', { clientTls, upstreamTls: 'none', upstreamPort: fakePort, name: `p-backpressure-${clientTls}` });
-    // Through TLS too: the gate pauses the TLS socket, which stops reading the TCP one under it.
-    const c = clientTls === 'none' ? await open(st.boundPort!) : await openTls(st.boundPort!);
+    let c: Socket | null = null;
     try {
+      const st = await createProxy(mt, 'pop3', { clientTls, upstreamTls: 'none', upstreamPort: fakePort, name: `p-backpressure-${clientTls}` });
+      // Through TLS too: the gate pauses the TLS socket, which stops reading the TCP one under it.
+      c = clientTls === 'none' ? await open(st.boundPort!) : await openTls(st.boundPort!);
       await readUntil(c, (b) => b.includes('\r\n'));
       c.pause();
       c.write('RETR 1\r\n');
@@ -274,7 +275,7 @@ describe('backpressure in the socket adapters', () => {
       assert.equal(digest(wire('client', 's2c')), digest(wire('upstream', 's2c')));
       assert.equal(wire('upstream', 'c2s').toString(), 'RETR 1\r\nQUIT\r\n');
     } finally {
-      c.destroy();
+      c?.destroy();
       up.s?.destroy();
       fake.close();
     }
