@@ -14,6 +14,7 @@ import type {
   ReplayResult,
   ReplayRunOptions,
   ReplayServerState,
+  StoredReplayRun,
   SessionJson,
   TlsMode,
   ServerInfo,
@@ -86,6 +87,8 @@ export interface ApiCalls {
   'sessions.list': { params: SessionQuery; result: Page<SessionSummary> };
   'sessions.get': { params: { id: string; offset?: number; limit?: number }; result: SessionDetail };
   'sessions.wire': { params: { id: string; offset?: number; limit?: number }; result: Page<WireChunk> };
+  /** Delete one closed session, with its wire log (409 while it is still open). */
+  'sessions.delete': { params: { id: string }; result: { deleted: number } };
   'sessions.clear': { params: Record<string, never>; result: { deleted: number } };
   /** The secret of the auth event `seq`, decoded from the wire log; views mask it until asked. */
   'sessions.secret': { params: { id: string; seq: number }; result: AuthSecret };
@@ -109,6 +112,8 @@ export interface ApiCalls {
   'replay.serve': { params: { sessionId: string; host?: string; port?: number; tls?: TlsMode | 'auto' }; result: ReplayServerState };
   'replay.stop': { params: { id: string }; result: { stopped: number } };
   'replay.list': { params: Record<string, never>; result: ReplayServerState[] };
+  /** The diff of the client replay that recorded this session (404 if none is kept). */
+  'replay.result': { params: { sessionId: string }; result: StoredReplayRun };
   /** The session as JSON (SessionJson): summary, TLS, wire log and timeline. */
   'sessions.exportJson': { params: { id: string }; result: BinaryResult };
   /** Recreate a session from its JSON: the same id if it is free, otherwise a new one. */
@@ -195,6 +200,7 @@ export const routes: { [M in ApiMethod]: Route } = {
   'sessions.list': { method: 'GET', path: '/api/sessions' },
   'sessions.get': { method: 'GET', path: '/api/sessions/:id' },
   'sessions.wire': { method: 'GET', path: '/api/sessions/:id/wire' },
+  'sessions.delete': { method: 'DELETE', path: '/api/sessions/:id' },
   'sessions.clear': { method: 'DELETE', path: '/api/sessions' },
   'sessions.secret': { method: 'GET', path: '/api/sessions/:id/secret/:seq' },
   'sessions.payload': { method: 'GET', path: '/api/sessions/:id/payload/:seq', binary: true },
@@ -213,6 +219,7 @@ export const routes: { [M in ApiMethod]: Route } = {
   'replay.serve': { method: 'POST', path: '/api/replay/servers' },
   'replay.stop': { method: 'DELETE', path: '/api/replay/servers/:id' },
   'replay.list': { method: 'GET', path: '/api/replay/servers' },
+  'replay.result': { method: 'GET', path: '/api/replay/results/:sessionId' },
   'sessions.exportJson': { method: 'GET', path: '/api/sessions/:id/export.json', binary: true },
   // A session's JSON carries its whole wire log in base64.
   'sessions.importJson': { method: 'POST', path: '/api/sessions/import', maxBody: 512 * 1024 * 1024 },

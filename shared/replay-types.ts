@@ -78,6 +78,12 @@ export interface ReplayResult {
   durationMs: number;
 }
 
+/** A client replay's diff as kept by the server (replay.result): the result, and the options it ran with, credentials left out. */
+export interface StoredReplayRun {
+  result: ReplayResult;
+  options: Omit<ReplayRunOptions, 'credentials'>;
+}
+
 /** A running server replay (replay.serve). */
 export interface ReplayServerState {
   id: string;

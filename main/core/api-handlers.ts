@@ -1,7 +1,7 @@
 // One handler per API call. Parameters arrive from HTTP query strings as strings, or from IPC
 // as values, so every handler checks and converts what it takes.
 import type { ApiMethod, ApiParams, ApiResult } from '../../shared/api.js';
-import { badRequest, notFound } from './errors.js';
+import { ApiError, badRequest, notFound } from './errors.js';
 import { extractPart } from './mime/index.js';
 import type { MailtapService } from './service.js';
 import { exportSessionJson, importSessionJson, runReplay, serveReplay } from './replay/service-replay.js';
@@ -76,6 +76,13 @@ export const handlers: { [M in ApiMethod]: Handler<M> } = {
   },
   'sessions.secret': (s, p) => sessionSecret(s.sessions, str(p.id, 'id'), Number(p.seq)),
   'sessions.payload': (s, p) => sessionPayload(s.sessions, str(p.id, 'id'), Number(p.seq), num(p.limit)),
+  'sessions.delete': async (s, p) => {
+    const id = str(p.id, 'id');
+    const found = s.sessions.get(id);
+    if (!found) throw notFound('session');
+    if (found.endedAt === null) throw new ApiError(409, 'session_open', 'the session is still open; it can be deleted once it closes');
+    return { deleted: (await s.sessions.delete([id])).length };
+  },
   'sessions.clear': async (s) => {
     const r = s.sessions.list({ limit: 1 });
     const all = s.sessions.list({ limit: Math.max(1, r.total) });
@@ -99,6 +106,11 @@ export const handlers: { [M in ApiMethod]: Handler<M> } = {
   'replay.serve': (s, p) => serveReplay(s, s.replays, p),
   'replay.stop': async (s, p) => ({ stopped: (await s.replays.stop(str(p.id, 'id'))) ? 1 : 0 }),
   'replay.list': (s) => s.replays.list(),
+  'replay.result': async (s, p) => {
+    const kept = await s.replayResults.get(str(p.sessionId, 'sessionId'));
+    if (!kept) throw notFound('replay result');
+    return kept;
+  },
   'sessions.exportJson': (s, p) => exportSessionJson(s, p.id),
   'sessions.importJson': (s, p) => importSessionJson(s, p.session ?? p),
   'sessions.export': (s, p) => exportSession(s, p),

@@ -12,6 +12,7 @@ import { handlers } from './api-handlers.js';
 import { newSessionSummary } from './store/session-summary.js';
 import { MessageStore, type NewMessage } from './store/message-store.js';
 import { SessionStore } from './store/session-store.js';
+import { ReplayResultStore } from './store/replay-results.js';
 import { SettingsStore } from './store/settings-store.js';
 import { ParsedCache } from './mime-cache.js';
 import { Diagnostics } from './diagnostics.js';
@@ -29,6 +30,8 @@ export interface ServiceOptions {
 export class MailtapService implements MailtapApi {
   readonly messages: MessageStore;
   readonly sessions: SessionStore;
+  /** The diffs of client replays, by the session each run recorded. */
+  readonly replayResults: ReplayResultStore;
   readonly settings: SettingsStore;
   readonly parsed: ParsedCache;
   /** The local CA (design.md, "TLS"); opened by open(). */
@@ -47,6 +50,7 @@ export class MailtapService implements MailtapApi {
   constructor(readonly opts: ServiceOptions) {
     this.messages = new MessageStore(opts.dataDir);
     this.sessions = new SessionStore(opts.dataDir);
+    this.replayResults = new ReplayResultStore(opts.dataDir);
     this.settings = new SettingsStore(opts.dataDir);
     this.parsed = new ParsedCache(this.messages);
     this.messages.onChange = (c) => {
@@ -57,7 +61,10 @@ export class MailtapService implements MailtapApi {
     this.sessions.onChange = (c) => {
       if (c.type === 'added') this.emit('session.started', c.item);
       else if (c.type === 'updated') this.emit(c.item.endedAt !== null ? 'session.closed' : 'session.updated', c.item);
-      else this.emit('sessions.deleted', { ids: c.ids });
+      else {
+        this.emit('sessions.deleted', { ids: c.ids });
+        void this.replayResults.remove(c.ids).catch(() => undefined);
+      }
     };
   }
 
@@ -66,6 +73,7 @@ export class MailtapService implements MailtapApi {
     this.ca = await LocalCa.open(this.opts.dataDir);
     const r = await this.messages.open();
     await this.sessions.open();
+    await this.replayResults.open((id) => this.sessions.get(id) !== undefined);
     await this.prune();
     this.retentionTimer = setInterval(() => void this.prune(), 60_000);
     this.retentionTimer.unref();

@@ -3,7 +3,9 @@
 // sink's credentials changed, the same replay fails at AUTH, and the diff marks the 535. The
 // session's server side is then served to swaks and stopped.
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ExchangeEvent, Page as ApiPage, SessionSummary } from '../../shared/types.js';
 import type { SessionDetail } from '../../shared/api.js';
@@ -116,7 +118,13 @@ describe('replay from the GUI', () => {
     await e.page.getByTestId('diff-detail').waitFor();
     await screenshot(e.page, 'replay-diff-match');
 
-    // After a reload the diff is gone (replay.run returned it once); the tab offers a new run.
+    // After a reload the diff comes from the server, which kept it (replay.result).
+    await e.page.reload();
+    await e.page.getByTestId('replay-verdict').waitFor();
+    assert.equal(await e.page.getByTestId('replay-verdict').innerText(), 'Pass');
+    assert.equal(await e.page.getByTestId('diff-row').count(), recorded);
+    // A run whose diff was not kept: the tab offers to run the source again.
+    rmSync(join(e.mt.dataDir, 'replays', `${replayId}.json`));
     await e.page.reload();
     await e.page.getByTestId('diff-unavailable').waitFor();
     await e.page.getByTestId('diff-unavailable').getByRole('button').click();

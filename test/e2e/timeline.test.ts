@@ -148,4 +148,17 @@ describe('sessions and the timeline', () => {
     await screenshot(e.page, 'wire-view-hex');
     assert.deepEqual(e.pageErrors(), []);
   });
+
+  test('Delete asks once more, then removes the session and goes back to the list', async () => {
+    await openRoute(e, `#/sessions/${sessionId}`);
+    const del = e.page.getByTestId('delete-session');
+    await del.click();
+    assert.equal(await del.innerText(), 'Delete?');
+    assert.equal((await e.mt.request('GET', `/api/sessions/${sessionId}`)).status, 200, 'not before the second click');
+    await del.click();
+    await waitFor(() => new URL(e.page.url()).hash === '#/sessions', 5000, 'back to the list');
+    assert.equal((await e.mt.request('GET', `/api/sessions/${sessionId}`)).status, 404);
+    await waitFor(async () => (await e.page.locator(`[data-testid="session-row"][data-id="${sessionId}"]`).count()) === 0, 5000, 'gone from the list');
+    assert.deepEqual(e.pageErrors(), []);
+  });
 });

@@ -4,11 +4,11 @@
 // sink (credentials, a size limit) it must find the mismatch and exit 1; unreachable, exit 2.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SessionDetail } from '../../shared/api.js';
-import type { AuthEvent, ExchangeEvent, Page, ReplayResult, SessionJson, SessionSummary, WireChunk } from '../../shared/types.js';
+import type { AuthEvent, ExchangeEvent, Page, ReplayResult, SessionJson, SessionSummary, StoredReplayRun, WireChunk } from '../../shared/types.js';
 import { startTestMailtap, waitFor, type TestMailtap } from '../helpers/mailtap.js';
 import { run } from '../helpers/run.js';
 import nodemailer from 'nodemailer';
@@ -222,6 +222,26 @@ describe('replay.run through the API', () => {
     // Live events go out in batches every 50 ms.
     await waitFor(() => events.length > 0 && events.at(-1)!.done === events.at(-1)!.total, 3000, 'progress to the end');
     off();
+  });
+
+  test('the diff is kept by the replay session: read back, without the credentials, gone with its session', async () => {
+    const r = await mt.request('POST', '/api/replay/run', { sessionId: captured.pop3, target: `127.0.0.1:${mt.pop3Port}`, tls: 'starttls', credentials: { password: 'not-kept' } });
+    assert.equal(r.status, 200, JSON.stringify(r.json));
+    const result = r.json as ReplayResult;
+    const kept = await mt.get<StoredReplayRun>(`/api/replay/results/${result.sessionId}`);
+    assert.deepEqual(kept.result, result);
+    assert.deepEqual([kept.options.sessionId, kept.options.target, kept.options.tls], [captured.pop3, `127.0.0.1:${mt.pop3Port}`, 'starttls']);
+    assert.ok(!('credentials' in kept.options));
+    const file = join(mt.dataDir, 'replays', `${result.sessionId}.json`);
+    assert.ok(!readFileSync(file, 'utf8').includes('not-kept'), 'no password on disk');
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    // Not kept for a session that is not a replay run, and a path is no session id.
+    assert.equal((await mt.request('GET', `/api/replay/results/${captured.pop3}`)).status, 404);
+    assert.equal((await mt.request('GET', '/api/replay/results/..%2Fsettings')).status, 404);
+    await waitFor(async () => (await mt.get<SessionDetail>(`/api/sessions/${result.sessionId}`)).session.endedAt !== null, 5000, 'replay session end');
+    assert.equal((await mt.request('DELETE', `/api/sessions/${result.sessionId}`)).status, 200);
+    await waitFor(() => !existsSync(file), 3000, 'the diff removed with its session');
+    assert.equal((await mt.request('GET', `/api/replay/results/${result.sessionId}`)).status, 404);
   });
 
   test('a bad pattern is a 400', async () => {

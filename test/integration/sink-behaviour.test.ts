@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
 import type { ApiEventEnvelope } from '../../shared/api.js';
-import type { MessageSummary, Page } from '../../shared/types.js';
+import type { MessageSummary, Page, SessionSummary } from '../../shared/types.js';
 import { startTestMailtap, waitFor, type TestMailtap } from '../helpers/mailtap.js';
 import { RawSmtp } from '../helpers/smtp-client.js';
 import { run } from '../helpers/run.js';
@@ -76,6 +76,27 @@ describe('settings change the sink without a restart', () => {
       assert.deepEqual(page.items.map((m) => m.subject), ['keep-4', 'keep-3', 'keep-2']);
     } finally {
       await mt.request('PATCH', '/api/settings', { retention: { maxMessages: 10000 } });
+    }
+  });
+});
+
+describe('sessions', () => {
+  test('DELETE /api/sessions/:id: 409 while open, then deleted; 404 for an unknown id', async () => {
+    const c = await RawSmtp.open(mt.smtpPort);
+    try {
+      assert.match(await c.reply(), /^220 /);
+      const open = await waitFor(async () => (await mt.get<Page<SessionSummary>>('/api/sessions?limit=50')).items.find((x) => x.endedAt === null), 3000, 'the open session');
+      const busy = await mt.request('DELETE', `/api/sessions/${open.id}`);
+      assert.deepEqual([busy.status, (busy.json as { error: { code: string } }).error.code], [409, 'session_open']);
+      c.write('QUIT\r\n');
+      assert.match(await c.reply(), /^221 /);
+      await waitFor(async () => (await mt.get<{ session: SessionSummary }>(`/api/sessions/${open.id}`)).session.endedAt !== null, 3000, 'closed');
+      const r = await mt.request('DELETE', `/api/sessions/${open.id}`);
+      assert.deepEqual([r.status, r.json], [200, { deleted: 1 }]);
+      assert.equal((await mt.request('GET', `/api/sessions/${open.id}`)).status, 404);
+      assert.equal((await mt.request('DELETE', `/api/sessions/${open.id}`)).status, 404);
+    } finally {
+      c.close();
     }
   });
 });

@@ -56,7 +56,7 @@ export async function runReplay(service: MailtapService, p: ReplayRunOptions): P
   } catch (e) {
     throw badRequest((e as Error).message);
   }
-  return runClientReplay(
+  const result = await runClientReplay(
     src,
     {
       target: p.target,
@@ -71,6 +71,9 @@ export async function runReplay(service: MailtapService, p: ReplayRunOptions): P
     },
     env,
   );
+  // Kept, so that the run's diff can be read again (replay.result) after this call returns.
+  await service.replayResults.save(result, p).catch((e: Error) => result.notes.push(`the diff could not be kept: ${e.message}`));
+  return result;
 }
 
 export async function serveReplay(service: MailtapService, servers: ReplayServers, p: { sessionId: string; host?: string; port?: number; tls?: TlsMode | 'auto' }): Promise<ReplayServerState> {

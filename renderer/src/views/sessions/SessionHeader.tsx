@@ -69,14 +69,16 @@ export function SessionHeader({ s, actions }: { s: SessionSummary; actions?: Rea
             {s.messageIds.slice(0, 5).map((m, i) => (
               <a key={m} href={routeHref('messages', m)} className="mono">
                 {i ? ', ' : ''}
-                {m.slice(0, 8)}
+                {m}
               </a>
             ))}
             {s.messageIds.length > 5 ? ` +${s.messageIds.length - 5}` : ''}
           </span>
         ) : null}
+        <span>
+          <span className="muted">id</span> <span className="mono" data-testid="session-id">{s.id}</span>
+        </span>
       </div>
-      <div className="sh-id muted mono small">{s.id}</div>
     </header>
   );
 }
