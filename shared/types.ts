@@ -70,6 +70,11 @@ export interface ProxyListenerConfig {
   servername: string | null;
   /** Started with the server; false keeps the listener configured but stopped. */
   enabled: boolean;
+  /**
+   * Client connections held at once (each also holds one upstream); one more is told its
+   * protocol's "busy" and closed. Absent in settings from before it existed: 4096.
+   */
+  maxConnections?: number;
 }
 
 /** A proxy listener and whether it is running now. */

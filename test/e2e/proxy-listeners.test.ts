@@ -32,14 +32,18 @@ describe('proxy listeners', () => {
     await e.page.getByTestId('lf-listen-port').fill('70000');
     await e.page.getByTestId('lf-upstream-host').fill('smtp example.com');
     await e.page.getByTestId('lf-upstream-port').fill('');
+    assert.equal(await e.page.getByTestId('lf-max-connections').inputValue(), '4096', 'the default cap');
+    await e.page.getByTestId('lf-max-connections').fill('0');
     await e.page.getByTestId('lf-save').click();
     const text = await form.innerText();
     assert.match(text, /A name is required/);
     assert.match(text, /A port is from 0 to 65535/);
     assert.match(text, /“smtp example\.com” is not a host name or an IP address/);
     assert.match(text, /The upstream port is required/);
+    assert.match(text, /A whole number from 1 to 100,000/);
     assert.equal((await listeners()).length, 0, 'nothing was sent to the API');
     await screenshot(e.page, 'proxy-listener-form-validation');
+    await e.page.getByTestId('lf-max-connections').fill('4096'); // the next test goes on with this form
   });
 
   test('a listener made in the form relays mail to the sink, and the session is a proxy session', async () => {
@@ -103,11 +107,13 @@ describe('proxy listeners', () => {
     assert.equal(await e.page.getByTestId('lf-name').isDisabled(), true, 'a name cannot change');
     await e.page.getByTestId('lf-listen-port').fill('0');
     await e.page.getByTestId('lf-verify').uncheck();
+    await e.page.getByTestId('lf-max-connections').fill('250');
     await e.page.getByTestId('lf-save').click();
     await e.page.getByTestId('listener-form').waitFor({ state: 'detached' });
     const edited = (await listeners()).find((l) => l.name === 'port-clash')!;
     assert.equal(edited.listenPort, 0);
     assert.equal(edited.verifyUpstream, false);
+    assert.equal(edited.maxConnections, 250);
     await waitFor(async () => (await row('port-clash').innerText()).includes('no verify'), 5000, 'the row to show the edit');
 
     const del = row('port-clash').getByTestId('listener-delete');

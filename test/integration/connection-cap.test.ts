@@ -84,3 +84,31 @@ test('the sink cap is the smtp.maxConnections setting, and a change applies with
     await mt.close();
   }
 });
+
+test("a proxy listener's cap is its maxConnections: one more client is told 421 and the upstream is not dialled", async () => {
+  const mt = await startTestMailtap();
+  const held: Socket[] = [];
+  const greeted = (s: Socket): Promise<string> => new Promise((resolve) => s.once('data', (b: Buffer) => resolve(b.toString())));
+  try {
+    const r = await mt.request('POST', '/api/listeners', { protocol: 'smtp', name: 'capped', upstreamHost: '127.0.0.1', upstreamPort: mt.smtpPort, maxConnections: 2 });
+    assert.equal(r.status, 200, JSON.stringify(r.json));
+    const st = r.json as { boundPort: number; maxConnections: number };
+    assert.equal(st.maxConnections, 2);
+    for (let i = 0; i < 2; i++) {
+      const s = await open(st.boundPort);
+      held.push(s);
+      assert.match(await greeted(s), /^220 /, 'the upstream greets through the proxy');
+    }
+    const sinkSessions = async (): Promise<number> => (await mt.get<{ total: number }>('/api/sessions?role=sink')).total;
+    const before = await sinkSessions();
+    const refused = await run('python3', ['-c', PY.smtp, String(st.boundPort)]);
+    assert.match(refused.stdout, EXPECT.smtp, refused.stdout + refused.stderr);
+    assert.equal(await sinkSessions(), before, 'no upstream connection for the refused client');
+    const bad = await mt.request('PATCH', '/api/listeners/capped', { maxConnections: 0 });
+    assert.equal(bad.status, 400);
+    assert.match((bad.json as { error: { message: string } }).error.message, /maxConnections/);
+  } finally {
+    for (const s of held) s.destroy();
+    await mt.close();
+  }
+});

@@ -5,7 +5,7 @@
 //   smtp://127.0.0.1:2587=smtp.example.com:587?tls=starttls&upstream-tls=implicit&verify=false
 //
 // Options: tls (client side: none|starttls|implicit), upstream-tls, verify (true|false),
-// sni (server name sent upstream), name.
+// sni (server name sent upstream), name, max-connections (1 to 100000, default 4096).
 import type { ProxyListenerConfig, Protocol, TlsMode } from '../../../shared/types.js';
 import { badRequest } from '../errors.js';
 
@@ -15,6 +15,13 @@ const MODES: TlsMode[] = ['none', 'starttls', 'implicit'];
 const IMPLICIT_PORTS = new Set([465, 993, 995]);
 
 const HOST_RE = /^(?:[A-Za-z0-9_.-]{1,253}|[0-9A-Fa-f:.]+)$/;
+
+/**
+ * Concurrent sessions per proxy listener unless set; each takes two descriptors (client and
+ * upstream). 1,000 held sessions must fit.
+ */
+export const DEFAULT_PROXY_CONNECTIONS = 4096;
+export const MAX_PROXY_CONNECTIONS = 100_000;
 
 export function validateProxyConfig(c: ProxyListenerConfig, where = 'proxy'): void {
   const fail = (m: string): never => {
@@ -35,6 +42,8 @@ export function validateProxyConfig(c: ProxyListenerConfig, where = 'proxy'): vo
   if (typeof c.verifyUpstream !== 'boolean') fail('verifyUpstream must be true or false');
   if (c.servername !== null && (typeof c.servername !== 'string' || !/^[A-Za-z0-9_.-]{1,253}$/.test(c.servername))) fail('servername must be a host name or null');
   if (typeof c.enabled !== 'boolean') fail('enabled must be true or false');
+  const max = c.maxConnections;
+  if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > MAX_PROXY_CONNECTIONS)) fail(`maxConnections must be a whole number from 1 to ${MAX_PROXY_CONNECTIONS}`);
 }
 
 export function validateProxyList(list: unknown): void {
@@ -67,6 +76,7 @@ export function normalizeProxyConfig(p: Partial<ProxyListenerConfig>, taken: str
     verifyUpstream: p.verifyUpstream === undefined ? true : p.verifyUpstream === true || (p.verifyUpstream as unknown) === 'true',
     servername: p.servername ?? null,
     enabled: p.enabled === undefined ? true : p.enabled === true || (p.enabled as unknown) === 'true',
+    maxConnections: p.maxConnections === undefined ? DEFAULT_PROXY_CONNECTIONS : Number(p.maxConnections),
   };
   validateProxyConfig(c);
   return c;
@@ -75,10 +85,10 @@ export function normalizeProxyConfig(p: Partial<ProxyListenerConfig>, taken: str
 /** Parse the --proxy form (see the top of this file). */
 export function parseProxySpec(spec: string, taken: string[] = []): ProxyListenerConfig {
   const m = /^(smtp|pop3|imap):\/\/(\[[0-9A-Fa-f:.]+\]|[^:/=?]+):(\d+)=(\[[0-9A-Fa-f:.]+\]|[^:/=?]+):(\d+)\/?(?:\?(.*))?$/.exec(spec.trim());
-  if (!m) throw new Error(`--proxy ${spec}: expected PROTOCOL://HOST:PORT=UPSTREAM:PORT[?tls=…&upstream-tls=…&verify=…&sni=…&name=…]`);
+  if (!m) throw new Error(`--proxy ${spec}: expected PROTOCOL://HOST:PORT=UPSTREAM:PORT[?tls=…&upstream-tls=…&verify=…&sni=…&name=…&max-connections=…]`);
   const unbracket = (h: string): string => h.replace(/^\[|\]$/g, '');
   const q = new URLSearchParams(m[6] ?? '');
-  const known = new Set(['tls', 'upstream-tls', 'verify', 'sni', 'name']);
+  const known = new Set(['tls', 'upstream-tls', 'verify', 'sni', 'name', 'max-connections']);
   for (const k of q.keys()) if (!known.has(k)) throw new Error(`--proxy ${spec}: unknown option ${k}`);
   const mode = (v: string | null, what: string): TlsMode | undefined => {
     if (v === null) return undefined;
@@ -101,6 +111,11 @@ export function parseProxySpec(spec: string, taken: string[] = []): ProxyListene
   if (verify !== null) p.verifyUpstream = verify === 'true';
   if (q.get('sni')) p.servername = q.get('sni');
   if (q.get('name')) p.name = q.get('name')!;
+  const max = q.get('max-connections');
+  if (max !== null) {
+    if (!/^\d{1,6}$/.test(max)) throw new Error(`--proxy ${spec}: max-connections must be a whole number`);
+    p.maxConnections = Number(max);
+  }
   try {
     return normalizeProxyConfig(p, taken);
   } catch (e) {

@@ -12,6 +12,7 @@ import { SmtpProxy } from '../protocols/smtp/proxy.js';
 import { Pop3Proxy } from '../protocols/pop3/proxy.js';
 import { ImapProxy } from '../protocols/imap/proxy.js';
 import type { MailtapService } from '../service.js';
+import { DEFAULT_PROXY_CONNECTIONS } from './config.js';
 
 export interface RunningProxy {
   address: string;
@@ -34,12 +35,6 @@ function idleTimeoutMs(protocol: ProxyListenerConfig['protocol'], smtpSetting: n
   if (protocol === 'imap') return Math.max(smtpSetting, 30 * 60_000);
   return smtpSetting;
 }
-
-/**
- * Concurrent sessions per proxy listener; each takes two descriptors (client and upstream).
- * Beyond it Node closes new connections at once, unrecorded; 1,000 held sessions must fit.
- */
-export const MAX_PROXY_SESSIONS = 4096;
 
 /** Upstream connections that take longer than this fail with 421, -ERR or * BYE. */
 export const CONNECT_TIMEOUT_MS = 10_000;
@@ -82,6 +77,7 @@ export async function startProxyListener(service: MailtapService, config: ProxyL
     );
   };
   const busy = config.clientTls === 'implicit' ? undefined : () => busyGreeting(config.protocol, service.settings.get().smtp.hostname);
-  l = await listen(config.listenHost, config.listenPort, MAX_PROXY_SESSIONS, onSocket, { allowHalfOpen: true, busy });
+  // Over the cap a client is told its protocol's "busy" (net/listener.ts); the upstream is not dialled.
+  l = await listen(config.listenHost, config.listenPort, config.maxConnections ?? DEFAULT_PROXY_CONNECTIONS, onSocket, { allowHalfOpen: true, busy });
   return { address: l.address, port: l.port, close: () => l.close() };
 }

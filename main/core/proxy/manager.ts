@@ -15,6 +15,17 @@ interface Entry {
   error: string | null;
 }
 
+/** The fields an update may change (not the name, which is the listener's key). */
+const EDITABLE = new Set<string>(['protocol', 'listenHost', 'listenPort', 'clientTls', 'upstreamHost', 'upstreamPort', 'upstreamTls', 'verifyUpstream', 'servername', 'enabled', 'maxConnections'] satisfies (keyof ProxyListenerConfig)[]);
+
+function withDefaults(saved: ProxyListenerConfig): ProxyListenerConfig {
+  try {
+    return normalizeProxyConfig(saved);
+  } catch {
+    return saved; // settings were checked when saved; starting it will say what is wrong
+  }
+}
+
 export class ProxyManager {
   private readonly entries = new Map<string, Entry>();
 
@@ -22,7 +33,8 @@ export class ProxyManager {
 
   /** Load the saved listeners and this run's own, then start the enabled ones. */
   async open(runOnly: ProxyListenerConfig[] = []): Promise<void> {
-    for (const config of this.service.settings.get().proxies) this.entries.set(config.name, { config, saved: true, running: null, error: null });
+    // Saved before a field existed, a listener gets its default (maxConnections).
+    for (const saved of this.service.settings.get().proxies) this.entries.set(saved.name, { config: withDefaults(saved), saved: true, running: null, error: null });
     for (const config of runOnly) this.entries.set(config.name, { config, saved: false, running: null, error: null });
     for (const e of this.entries.values()) if (e.config.enabled) await this.run(e);
     this.changed();
@@ -53,7 +65,7 @@ export class ProxyManager {
   async update(name: string, patch: Partial<ProxyListenerConfig>): Promise<ProxyListenerState> {
     const e = this.get(name);
     const next = { ...e.config } as Record<string, unknown>;
-    for (const [k, v] of Object.entries(patch)) if (k in next && k !== 'name' && v !== undefined) next[k] = v;
+    for (const [k, v] of Object.entries(patch)) if (EDITABLE.has(k) && v !== undefined) next[k] = v;
     const config = normalizeProxyConfig(next as Partial<ProxyListenerConfig>);
     validateProxyConfig(config);
     const wasRunning = !!e.running;

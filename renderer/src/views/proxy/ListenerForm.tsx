@@ -91,6 +91,11 @@ export function ListenerForm({ initial, editing, onSave, onCancel }: ListenerFor
             <ModeSelect value={d.clientTls} onChange={(m) => set({ clientTls: m })} testId="lf-client-tls" />
           </Field>
         </div>
+        <div className="lf-row">
+          <Field label="Connections at once" error={errors.maxConnections} hint="One more is told the server is busy, in its protocol.">
+            <input className="input mono lf-count" inputMode="numeric" value={d.maxConnections} onChange={(e) => set({ maxConnections: e.target.value })} data-testid="lf-max-connections" />
+          </Field>
+        </div>
       </fieldset>
       <fieldset className="lf-leg">
         <legend>Upstream server</legend>

@@ -15,10 +15,15 @@ export interface ListenerDraft {
   verifyUpstream: boolean;
   servername: string;
   enabled: boolean;
+  maxConnections: string;
 }
 
 export type DraftField = keyof ListenerDraft;
 export type DraftErrors = Partial<Record<DraftField, string>>;
+
+/** As main/core/proxy/config.ts: the default cap, and the most a listener may hold. */
+const DEFAULT_CONNECTIONS = 4096;
+const MAX_CONNECTIONS = 100_000;
 
 /** Usual upstream ports: submission with STARTTLS, and implicit TLS (RFC 8314 §3.3). */
 export const USUAL_PORTS: Record<Protocol, { starttls: number; implicit: number }> = {
@@ -28,7 +33,7 @@ export const USUAL_PORTS: Record<Protocol, { starttls: number; implicit: number 
 };
 
 export function emptyDraft(): ListenerDraft {
-  return { name: '', protocol: 'smtp', listenHost: '127.0.0.1', listenPort: '2525', clientTls: 'none', upstreamHost: '', upstreamPort: '587', upstreamTls: 'starttls', verifyUpstream: true, servername: '', enabled: true };
+  return { name: '', protocol: 'smtp', listenHost: '127.0.0.1', listenPort: '2525', clientTls: 'none', upstreamHost: '', upstreamPort: '587', upstreamTls: 'starttls', verifyUpstream: true, servername: '', enabled: true, maxConnections: String(DEFAULT_CONNECTIONS) };
 }
 
 export function draftOf(l: ProxyListenerState): ListenerDraft {
@@ -44,6 +49,7 @@ export function draftOf(l: ProxyListenerState): ListenerDraft {
     verifyUpstream: l.verifyUpstream,
     servername: l.servername ?? '',
     enabled: l.enabled,
+    maxConnections: String(l.maxConnections ?? DEFAULT_CONNECTIONS),
   };
 }
 
@@ -60,6 +66,7 @@ export function configOf(d: ListenerDraft): Partial<ProxyListenerConfig> {
     verifyUpstream: d.verifyUpstream,
     servername: d.servername.trim() || null,
     enabled: d.enabled,
+    maxConnections: Number(d.maxConnections),
   };
 }
 
@@ -95,11 +102,14 @@ export function validateDraft(d: ListenerDraft): DraftErrors {
   const up = port(d.upstreamPort, 1, 'upstream');
   if (up) e.upstreamPort = up;
   if (d.servername.trim() && !/^[A-Za-z0-9_.-]{1,253}$/.test(d.servername.trim())) e.servername = 'A server name is a DNS name, without spaces.';
+  const max = Number(d.maxConnections);
+  if (d.maxConnections.trim() === '' || !Number.isInteger(max) || max < 1 || max > MAX_CONNECTIONS) e.maxConnections = `A whole number from 1 to ${MAX_CONNECTIONS.toLocaleString('en')}.`;
   return e;
 }
 
 const API_FIELDS: Array<[RegExp, DraftField]> = [
   [/\bservername\b/, 'servername'],
+  [/\bmaxConnections\b/, 'maxConnections'],
   [/\blistenHost\b/, 'listenHost'],
   [/\blistenPort\b/, 'listenPort'],
   [/\bupstreamHost\b/, 'upstreamHost'],
