@@ -82,6 +82,24 @@ describe('IMAP relay codec', () => {
     assert.deepEqual(d.delivered(), [m, 'other!']);
   });
 
+  test('a large literal is caught into one buffer of its announced size, owned by the message; a small one as chunks', () => {
+    const big = Buffer.alloc(300 * 1024, 'abcdefghij\r\n');
+    const head = Buffer.from(`* 1 FETCH (UID 9 BODY[] {${big.length}}\r\n`);
+    const d = drive().connected().from('server', '* OK hi\r\n').from('client', 'a SELECT INBOX\r\nb UID FETCH 9 BODY.PEEK[]\r\n');
+    // Pieces of odd sizes, as a socket gives them: each lands where it belongs in the buffer.
+    d.from('server', Buffer.concat([Buffer.from('* OK [UIDVALIDITY 3] ok\r\na OK\r\n'), head, big, Buffer.from(')\r\nb OK\r\n')]), [7, 65536, 1000, 123457]);
+    const [del] = d.kinds('deliver');
+    assert.equal(del?.chunks.length, 1);
+    assert.equal(del!.meta.owned, true);
+    assert.equal(del!.chunks[0]!.byteLength, del!.chunks[0]!.buffer.byteLength, 'all of its memory: the store can move it to a worker');
+    assert.ok(Buffer.from(del!.chunks[0]!).equals(big));
+    assert.match(d.sent('client'), /b OK\r\n$/);
+
+    const small = drive().connected().from('server', '* OK hi\r\n').from('client', 'a UID FETCH 7 BODY.PEEK[]\r\n');
+    small.from('server', `${fetchOf('Subject: s\r\n\r\nx\r\n')}a OK\r\n`, 'bytewise');
+    assert.equal(small.kinds('deliver')[0]?.meta.owned, false, 'views of the socket chunks, which the wire log holds');
+  });
+
   test('uidInFirstLine reads the top-level UID item only', () => {
     const rows: [string, string | null][] = [
       ['* 1 FETCH (UID 7 BODY[] {5}', '7'],

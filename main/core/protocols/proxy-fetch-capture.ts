@@ -23,6 +23,14 @@ export interface FetchOrigin {
 /** Larger fetched messages are relayed but not caught. */
 export const MAX_CAPTURE = 64 * 1024 * 1024;
 
+/**
+ * A message announced at least this large (an IMAP literal's {n}) is copied, chunk by chunk as
+ * it passes, into one buffer of its size: no copy of the whole at its end (a stall of ~2 ms per
+ * MB on the event loop), socket chunks are not held until then, and the store takes the buffer
+ * as it is.
+ */
+const PREALLOCATE_MIN = 256 * 1024;
+
 export class FetchCapture {
   private readonly seen = new Set<string>();
   /** Keys of messages caught (or found already caught) in this session. */
@@ -30,6 +38,8 @@ export class FetchCapture {
   private key: string | null = null;
   private nextId = 1;
   private chunks: Buffer[] | null = null;
+  /** The one buffer of a message whose size was announced (see PREALLOCATE_MIN). */
+  private whole: Buffer | null = null;
   /** The content's digest, fed as chunks arrive: no one long hash of a large message at its end. */
   private hash: Hash | null = null;
   private size = 0;
@@ -41,13 +51,14 @@ export class FetchCapture {
    * `key` is what the session knows it by, if anything. False when that key is caught already:
    * nothing is collected.
    */
-  begin(what: string, key: string | null = null): boolean {
+  begin(what: string, key: string | null = null, announced?: number): boolean {
     if (key !== null && this.caught.has(key)) {
       this.abandon();
       return false;
     }
     this.key = key;
     this.chunks = [];
+    this.whole = announced !== undefined && announced >= PREALLOCATE_MIN && announced <= MAX_CAPTURE ? Buffer.allocUnsafeSlow(announced) : null;
     this.hash = key === null || this.seen.size > 0 ? createHash('sha256') : null;
     this.size = 0;
     this.over = false;
@@ -66,24 +77,35 @@ export class FetchCapture {
     if (this.size > MAX_CAPTURE) {
       this.over = true;
       this.chunks = [];
+      this.whole = null;
       return;
     }
     // Views, not copies: a proxy codec's input is never changed afterwards.
     const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    this.chunks.push(b);
     this.hash?.update(b);
+    const at = this.size - b.length;
+    if (this.whole && this.size <= this.whole.length) this.whole.set(b, at);
+    else {
+      // More than was announced (never for an IMAP literal): go on as chunks.
+      if (this.whole) this.chunks.push(this.whole.subarray(0, at));
+      this.whole = null;
+      this.chunks.push(b);
+    }
   }
 
   /** Drop what was collected (the transfer was cut off or refused). */
   abandon(): void {
     this.chunks = null;
+    this.whole = null;
     this.hash = null;
     this.key = null;
   }
 
   /** The message is complete: a `deliver` command (or a warning), or nothing when seen before. */
   end(origin: FetchOrigin): CodecCommand[] {
-    const chunks = this.chunks;
+    // A preallocated buffer is this message's alone (owned); chunks are views of socket data.
+    const owned = this.whole !== null;
+    const chunks = this.whole ? [this.size === this.whole.length ? this.whole : this.whole.subarray(0, this.size)] : this.chunks;
     const hash = this.hash;
     const key = this.key;
     this.abandon();
@@ -102,6 +124,6 @@ export class FetchCapture {
     // fetched it and whether the client leg was in TLS. The sink's mailboxes know it by that
     // empty envelope and do not show it to that user as their own (mailbox/session.ts).
     const envelope: Envelope = { mailFrom: '', rcptTo: [], params: {}, helo: null, user: origin.user, tls: origin.clientTls };
-    return [{ type: 'deliver', id: this.nextId++, envelope, chunks, size: this.size, meta: { warnings: [] } }];
+    return [{ type: 'deliver', id: this.nextId++, envelope, chunks, size: this.size, meta: { warnings: [], owned } }];
   }
 }

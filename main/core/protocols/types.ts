@@ -29,6 +29,11 @@ export type CodecEvent =
 export interface DeliveryMeta {
   /** Transport warnings found while reading the message, e.g. bare LF. */
   warnings: string[];
+  /**
+   * The one chunk is a buffer of this message's own, held by nothing else (not a view of socket
+   * data the wire log still holds): the store may keep it, or move it to a worker, as it is.
+   */
+  owned?: boolean;
 }
 
 export type CodecCommand =

@@ -70,7 +70,7 @@ export async function startProxyListener(service: MailtapService, config: ProxyL
         idleTimeoutMs: idleTimeoutMs(config.protocol, settings.smtp.idleTimeoutMs),
         keyLog: keyLogger(settings.tls.keyLogFile),
         deliver: async (envelope, chunks, _size, meta) => {
-          const m = await service.storeMessage({ chunks, envelope, sessionId: recorder.summary.id, source: 'proxy', warnings: meta.warnings }, recorder);
+          const m = await service.storeMessage({ chunks, envelope, sessionId: recorder.summary.id, source: 'proxy', warnings: meta.warnings, owned: meta.owned === true }, recorder);
           return { ok: true, messageId: m.id, size: m.size };
         },
       }),

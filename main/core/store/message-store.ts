@@ -29,6 +29,8 @@ export interface NewMessage {
   read?: boolean;
   /** The From_ line of a message imported from an mbox (latin1), kept for a byte-exact export. */
   mboxFrom?: string;
+  /** The one chunk is this message's alone (DeliveryMeta.owned): it is kept, not copied. */
+  owned?: boolean;
 }
 
 /**
@@ -140,7 +142,11 @@ export class MessageStore {
   async add(m: NewMessage): Promise<MessageSummary> {
     const receivedAt = m.receivedAt ?? new Date();
     const id = newId(receivedAt.getTime());
-    const raw = m.chunks.length === 1 ? Buffer.from(m.chunks[0]!) : Buffer.concat(m.chunks);
+    // A buffer of the message's own (a proxy capture's) is kept as it is. Socket data is copied:
+    // the wire log may still hold it (a large message's buffer moves to a worker, detached), and
+    // a view would keep a whole read buffer alive in the index.
+    const one = m.chunks.length === 1 ? m.chunks[0]! : null;
+    const raw = one && m.owned ? Buffer.from(one.buffer, one.byteOffset, one.byteLength) : one ? Buffer.from(one) : Buffer.concat(m.chunks);
     const summary = this.summarize(id, raw, m.envelope, m.sessionId, m.source, m.warnings, receivedAt);
     const folder = m.folder ?? INBOX;
     if (!this.folders.has(folder)) throw new Error(`no folder ${folder}`);

@@ -12,7 +12,7 @@ import { FetchCapture, type FetchOrigin } from '../proxy-fetch-capture.js';
 import type { CodecCommand } from '../types.js';
 
 const UIDVALIDITY = /^\* OK \[UIDVALIDITY \d+\]/i;
-const ITEM_LITERAL = /(?:^|[ (])(BODY\[\]|RFC822|BODY\[HEADER\]|RFC822\.HEADER|BODY\[TEXT\]|RFC822\.TEXT) \{\d+\}$/i;
+const ITEM_LITERAL = /(?:^|[ (])(BODY\[\]|RFC822|BODY\[HEADER\]|RFC822\.HEADER|BODY\[TEXT\]|RFC822\.TEXT) \{(\d{1,10})\}$/i;
 
 export class FetchWatcher {
   private readonly capture = new FetchCapture();
@@ -39,11 +39,12 @@ export class FetchWatcher {
   /** A line of the response ends in a literal announcement: where do its octets go? */
   literal(tail: string): void {
     this.sink = null;
-    const item = this.seq ? ITEM_LITERAL.exec(tail.trimEnd())?.[1]?.toUpperCase() : undefined;
+    const m = this.seq ? ITEM_LITERAL.exec(tail.trimEnd()) : null;
+    const item = m?.[1]?.toUpperCase();
     if (!item || !this.seq) return;
     if (item === 'BODY[]' || item === 'RFC822') {
       const key = this.selection && this.uid ? `${this.selection} ${this.uid}` : null;
-      if (this.capture.begin(`FETCH ${this.seq} ${item}`, key)) this.sink = 'capture';
+      if (this.capture.begin(`FETCH ${this.seq} ${item}`, key, Number(m![2]))) this.sink = 'capture';
     } else if (item.endsWith('HEADER]') || item.endsWith('.HEADER')) {
       this.header = { seq: this.seq, chunks: [], size: 0, done: false };
       this.sink = 'header';
