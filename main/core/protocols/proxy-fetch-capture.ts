@@ -27,7 +27,8 @@ export const MAX_CAPTURE = 64 * 1024 * 1024;
  * A message announced at least this large (an IMAP literal's {n}) is copied, chunk by chunk as
  * it passes, into one buffer of its size: no copy of the whole at its end (a stall of ~2 ms per
  * MB on the event loop), socket chunks are not held until then, and the store takes the buffer
- * as it is.
+ * as it is. An announcement alone costs address space, not memory: the pages of an
+ * allocUnsafeSlow buffer are only touched as the bytes arrive.
  */
 const PREALLOCATE_MIN = 256 * 1024;
 
