@@ -228,6 +228,67 @@ describe('backpressure in the socket adapters', () => {
     }
   });
 
+  test('SMTP proxy: what a client sends after DATA, before the 354, is held back at the socket, not in memory; then all of it goes', async () => {
+    // RFC 2920 §3.1 makes DATA the last command of a group, but a client that streams its
+    // message at once still gets it delivered by a real server once the 354 is out. The proxy
+    // keeps those bytes until the 354 decides what they are; past 1 MB it stops reading them.
+    const message = Buffer.from(Array.from({ length: 40 * 1024 * 16 }, (_, i) => `line ${i} `.padEnd(62, 'y') + '\r\n').join(''));
+    const got: Buffer[] = [];
+    let upstream: Socket | null = null;
+    let release: () => void = () => undefined;
+    const go354 = new Promise<void>((r) => (release = r));
+    const fake = createServer((s) => {
+      upstream = s;
+      s.write('220 fake ESMTP\r\n');
+      let inData = false;
+      let tail = '';
+      s.on('data', (b: Buffer) => {
+        got.push(b);
+        if (inData) {
+          tail = (tail + b.toString('latin1')).slice(-5);
+          if (tail === '\r\n.\r\n') (s.write('250 2.0.0 queued\r\n'), (inData = false));
+          return;
+        }
+        for (const line of b.toString('latin1').split('\r\n').filter(Boolean)) {
+          if (/^DATA/i.test(line)) void go354.then(() => ((inData = true), s.write('354 go\r\n')));
+          else if (/^QUIT/i.test(line)) s.end('221 bye\r\n');
+          else if (/^EHLO/i.test(line)) s.write('250-fake\r\n250 PIPELINING\r\n');
+          else s.write('250 ok\r\n');
+        }
+      });
+      s.on('error', () => undefined);
+    });
+    const fakePort = await listen(fake);
+    let c: Socket | null = null;
+    try {
+      const st = await createProxy(mt, 'smtp', { clientTls: 'none', upstreamTls: 'none', upstreamPort: fakePort, name: 'smtp-held-data' });
+      c = await open(st.boundPort!);
+      await readUntil(c, (b) => b.includes('220 '));
+      const commands = 'EHLO client\r\nMAIL FROM:<a@x.test>\r\nRCPT TO:<b@x.test>\r\nDATA\r\n';
+      c.write(commands);
+      c.write(message);
+      c.write('.\r\n');
+      // What the proxy has read of the client, from its live session's counter.
+      const readSoFar = async (): Promise<number> => (await mt.get<Page<SessionSummary>>('/api/sessions?role=proxy&limit=500')).items.find((x) => x.server.port === st.boundPort && x.endedAt === null)?.bytesIn ?? -1;
+      await sleep(1000);
+      const early = await readSoFar();
+      await sleep(1000);
+      // The proxy read about its 1 MB mark of the 40 MB and then stopped; none of it went upstream.
+      assert.ok(early > 0 && early < 3 * 1024 * 1024, `read ${early} bytes`);
+      assert.equal(await readSoFar(), early, 'not read while held');
+      assert.equal(Buffer.concat(got).toString('latin1'), commands, 'only the commands went upstream');
+      release();
+      const reply = await readUntil(c, (b) => b.includes('250 2.0.0 queued'), 60_000);
+      assert.match(reply.toString('latin1'), /354 go\r\n250 2\.0\.0 queued\r\n$/);
+      const digest = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+      assert.equal(digest(Buffer.concat(got)), digest(Buffer.concat([Buffer.from(commands), message, Buffer.from('.\r\n')])), 'every byte, in order');
+    } finally {
+      c?.destroy();
+      (upstream as Socket | null)?.destroy();
+      fake.close();
+    }
+  });
+
   for (const clientTls of ['none', 'implicit'] as const) test(`POP3 proxy (client TLS ${clientTls}): a client that does not read holds the upstream back, and then gets every byte`, async () => {
     const body = Buffer.from(Array.from({ length: 40 * 1024 * 16 }, (_, i) => `line ${i} `.padEnd(62, 'x') + '\r\n').join(''));
     const reply = Buffer.concat([Buffer.from('+OK message follows\r\n'), body, Buffer.from('.\r\n')]);

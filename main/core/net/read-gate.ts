@@ -13,6 +13,10 @@
 //   messages made single turns of 20 MB, 100 ms and more during which nothing else ran. Past
 //   TURN_BUDGET bytes handled in one turn, a socket yields until the next one.
 //
+// - Held input. A relay codec keeps what a side sent while it waits for the other side's answer
+//   (a client's bytes after DATA, until the upstream's 354). Past READ_HIGH_WATER of those,
+//   that side is not read until the codec lets them go (heldBack).
+//
 // The same mark holds back a sink's answer that is built in batches (IMAP's FETCH 1:*): the
 // next batch is not asked of the store while the client has not taken the last (whenDrained).
 //
@@ -27,6 +31,7 @@ export const TURN_BUDGET = 1024 * 1024;
 
 const FULL = 1;
 const TURN = 2;
+const HELD = 4;
 
 let turnBytes = 0;
 let turnEnding = false;
@@ -93,6 +98,12 @@ export class ReadGate {
     }
   }
 
+  /** The codec keeps `bytes` of this socket's input waiting for the other side: over the mark, stop reading. */
+  heldBack(bytes: number): void {
+    if (bytes > READ_HIGH_WATER) this.hold(HELD);
+    else this.release(HELD);
+  }
+
   /** Stop holding the socket back (it is being replaced, for TLS, or it closed). */
   dispose(): void {
     yielded.delete(this);
@@ -116,6 +127,7 @@ export class ReadGate {
   }
 
   private hold(reason: number): void {
+    if (this.holds & reason) return;
     if (!this.holds) this.socket.pause();
     this.holds |= reason;
   }

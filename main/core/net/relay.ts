@@ -119,6 +119,14 @@ export function relayConnection(o: RelayOptions): Promise<void> {
       } catch (err) {
         crashed(err);
       }
+      checkHeld();
+    };
+
+    /** A side whose input the codec keeps waiting for the other is not read past the mark (read-gate.ts). */
+    const checkHeld = (): void => {
+      if (!codec.heldBytes) return;
+      gates.client?.heldBack(codec.heldBytes('client'));
+      gates.server?.heldBack(codec.heldBytes('server'));
     };
 
     /** Half-close: our write side ends; a peer that never closes its side is cut off later. */
@@ -149,6 +157,7 @@ export function relayConnection(o: RelayOptions): Promise<void> {
         // for the other. Only for the other: holding a side back until its own socket drains
         // could deadlock with a peer that writes all it has before it reads.
         gate.handled(bytes.length, [side === 'client' ? sock.server : sock.client]);
+        checkHeld();
       });
       s.setTimeout(o.idleTimeoutMs, () => {
         by = 'timeout';

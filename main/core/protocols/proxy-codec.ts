@@ -110,6 +110,10 @@ export abstract class ProxyCodec implements Codec {
     }
   }
 
+  heldBytes(side: Side): number {
+    return side === 'client' ? this.clientBuf.length : 0;
+  }
+
   /** Frame buffered client bytes and forward them, stopping where a reply decides what comes next. */
   protected abstract pumpClient(): CodecCommand[];
   protected abstract onUpstreamData(bytes: Uint8Array): CodecCommand[];

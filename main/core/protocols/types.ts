@@ -55,6 +55,12 @@ export interface Codec {
   /** Commands to run when the connection opens (a server's greeting). */
   start(): CodecCommand[];
   handle(event: CodecEvent): CodecCommand[];
+  /**
+   * Bytes read from `side` that the codec keeps, not yet passed on, until the other side
+   * answers (a relay holding what a client sent after DATA until the 354). The adapter stops
+   * reading that side while this is large (read-gate.ts).
+   */
+  heldBytes?(side: Side): number;
 }
 
 const encoder = new TextEncoder();
