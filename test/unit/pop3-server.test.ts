@@ -107,3 +107,17 @@ describe('POP3 server codec: table', () => {
 describe('POP3 server codec: the same table fed one byte at a time', () => {
   for (const row of table) test(row.name, () => check(row, { bytewise: true }));
 });
+
+test('input read while a request is with the store is reported as held (the adapter stops reading past 1 MB)', () => {
+  const host = new FakeHost();
+  const s = mk();
+  s.start();
+  const ask = (out: ReturnType<Pop3Server['handle']>): Extract<(typeof out)[number], { type: 'request' }> | undefined =>
+    out.find((c): c is Extract<(typeof out)[number], { type: 'request' }> => c.type === 'request');
+  // PASS asks the store for the maildrop: what follows waits for the answer.
+  const r = ask(s.handle({ type: 'data', side: 'client', bytes: Buffer.from('USER bob\r\nPASS secret\r\nSTAT\r\nLIST\r\n') }));
+  assert.ok(r, 'a request to the store');
+  assert.equal(s.heldBytes('client'), 'STAT\r\nLIST\r\n'.length);
+  s.handle({ type: 'response', id: r.id, ok: true, value: host.serve(r.request) });
+  assert.equal(s.heldBytes('client'), 0, 'read once the store answered');
+});

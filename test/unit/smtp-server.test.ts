@@ -195,6 +195,20 @@ describe('SMTP server codec: details', () => {
     assert.equal(text2, '250 2.0.0 Ok: queued as abc\r\n250 2.0.0 Ok\r\n');
   });
 
+  test('input read while a message is stored is reported as held (the adapter stops reading past 1 MB)', () => {
+    const s = mk();
+    s.start();
+    const out = s.handle({ type: 'data', side: 'client', bytes: Buffer.from(T + 'DATA\r\nx\r\n.\r\nNOOP\r\nMAIL FROM:<a@b>\r\n') });
+    const deliver = out.find((c) => c.type === 'deliver');
+    assert.ok(deliver && deliver.type === 'deliver');
+    assert.equal(s.heldBytes('client'), 'NOOP\r\nMAIL FROM:<a@b>\r\n'.length);
+    s.handle({ type: 'data', side: 'client', bytes: Buffer.from('RCPT TO:<c@d>\r\n') });
+    assert.equal(s.heldBytes('client'), 'NOOP\r\nMAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\n'.length);
+    s.handle({ type: 'delivered', id: deliver.id, ok: true, messageId: 'abc' });
+    assert.equal(s.heldBytes('client'), 0, 'answered once the message is stored');
+    assert.equal(s.heldBytes('server'), 0);
+  });
+
   test('idle timeout gets 421 and a close', () => {
     const s = mk();
     s.start();

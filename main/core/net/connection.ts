@@ -108,6 +108,7 @@ export function serveConnection(o: ServeOptions): Promise<void> {
       } catch (err) {
         crashed(err);
       }
+      gate?.heldBack(codec.heldBytes?.('client') ?? 0);
     };
 
     const deliver = (c: Extract<CodecCommand, { type: 'deliver' }>): void => {
@@ -147,8 +148,10 @@ export function serveConnection(o: ServeOptions): Promise<void> {
         run,
         crashed,
       });
-      // A client that sends without reading our replies is not read either (read-gate.ts).
+      // A client that sends without reading our replies is not read either (read-gate.ts), nor
+      // one whose input waits, past the mark, for a message to be stored or a request answered.
       gate?.handled(bytes.length, [sock]);
+      gate?.heldBack(codec.heldBytes?.('client') ?? 0);
     };
 
     let gate: ReadGate | null = null;

@@ -4,7 +4,7 @@
 // which also says in which states each is allowed. A command that needs the host is a
 // generator that yields its requests and is resumed with each answer (after mitmproxy's
 // layers), so it reads top to bottom however many round trips it makes.
-import { type Codec, type CodecCommand, type CodecEvent, ascii } from '../types.js';
+import { type Codec, type CodecCommand, type CodecEvent, type Side, ascii } from '../types.js';
 import { Args } from './args.js';
 import { commandTable, type Command, type Step } from './commands/index.js';
 import { IMAP_SASL_MECHANISMS } from './commands/auth.js';
@@ -51,6 +51,11 @@ export class ImapServer implements Codec {
     this.config = { ...defaultImapServerConfig, ...config };
     this.tls = this.config.implicitTls;
     this.framer = new ImapFramer(this.config.maxLineLength, this.config.maxLiteralSize);
+  }
+
+  /** Input read while a command is with the host waits for its answer (Codec.heldBytes). */
+  heldBytes(side: Side): number {
+    return side === 'client' && this.phase === 'waiting' ? this.framer.buffered : 0;
   }
 
   start(): CodecCommand[] {

@@ -2,7 +2,7 @@
 // responses, TLS upgrades and requests to the store come out. Commands are dispatched through
 // the table in ./commands/index.ts, which also says in which states each one is allowed; this
 // file owns framing, the session state and the waits for the host.
-import type { Codec, CodecCommand, CodecEvent } from '../types.js';
+import type { Codec, CodecCommand, CodecEvent, Side } from '../types.js';
 import { coalesceSends } from '../types.js';
 import { LineReader } from '../line-reader.js';
 import { commandTable } from './commands/index.js';
@@ -52,6 +52,11 @@ export class Pop3Server implements Codec {
     this.timestamp = this.config.timestamp ?? apopTimestamp(this.config.hostname);
     this.tls = this.config.implicitTls;
     this.lines = new LineReader(this.config.maxLineLength);
+  }
+
+  /** Input read while a request is with the host waits for its answer (Codec.heldBytes). */
+  heldBytes(side: Side): number {
+    return side === 'client' && this.phase === 'waiting' ? this.lines.buffered : 0;
   }
 
   start(): CodecCommand[] {

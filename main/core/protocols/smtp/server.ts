@@ -3,7 +3,7 @@
 // in ./commands/index.ts; this file owns framing and the phase the connection is in.
 import type { Envelope } from '../../../../shared/types.js';
 import { LineReader } from '../line-reader.js';
-import { type Codec, type CodecCommand, type CodecEvent, coalesceSends } from '../types.js';
+import { type Codec, type CodecCommand, type CodecEvent, type Side, coalesceSends } from '../types.js';
 import { commandTable } from './commands/index.js';
 import { DataReader } from './data-reader.js';
 import { formatReply } from './reply.js';
@@ -54,6 +54,11 @@ export class SmtpServer implements Codec {
     this.tls = this.config.implicitTls;
     // An AUTH line may be longer than other commands (below), so the framer allows that much.
     this.lines = new LineReader(Math.max(this.config.maxLineLength, AUTH_LINE_MAX));
+  }
+
+  /** Input read while a message is being stored waits for the 250 (Codec.heldBytes). */
+  heldBytes(side: Side): number {
+    return side === 'client' && this.phase === 'delivering' ? this.lines.buffered : 0;
   }
 
   start(): CodecCommand[] {
