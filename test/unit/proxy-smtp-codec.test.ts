@@ -244,6 +244,57 @@ describe('SMTP relay codec', () => {
 
 describe('EHLO reply rewriting', () => {
   const lines = (s: string): Buffer[] => s.split(/(?<=\n)/).map((l) => Buffer.from(l));
+  test('fuzz: a client that sends everything at once (AUTH answers, two messages, QUIT) against a server that answers as it reads', () => {
+    const b64 = (x: string): string => Buffer.from(x).toString('base64');
+    const client =
+      `EHLO c\r\nAUTH LOGIN\r\n${b64('alice')}\r\n${b64('pw')}\r\n` +
+      'MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\none\r\n.\r\n' +
+      'MAIL FROM:<e@f>\r\nRCPT TO:<g@h>\r\nDATA\r\n..two\r\n.\r\nQUIT\r\n';
+    /** A server that answers each line it has read, as a real one would (it reads an AUTH answer after its 334). */
+    const answer = (read: string): string => {
+      let out = '220 up\r\n';
+      let auth = 0;
+      let data = false;
+      for (const line of read.split('\r\n').slice(0, -1)) {
+        if (data) {
+          if (line === '.') (out += '250 queued\r\n'), (data = false);
+        } else if (auth) out += auth++ === 1 ? '334 UGFzc3dvcmQ6\r\n' : ((auth = 0), '235 ok\r\n');
+        else if (line.startsWith('AUTH')) (out += '334 VXNlcm5hbWU6\r\n'), (auth = 1);
+        else if (line === 'DATA') (out += '354 go\r\n'), (data = true);
+        else if (line === 'QUIT') out += '221 bye\r\n';
+        else out += '250 ok\r\n';
+      }
+      return out;
+    };
+    const cuts = fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 12 });
+    fc.assert(
+      fc.property(cuts, fc.boolean(), (c, serverFirst) => {
+        const d = new Drive().ev({ type: 'connected', side: 'server' });
+        let answered = 0;
+        const serve = (): void => {
+          // The server sends what it owes for what the proxy forwarded, in pieces too.
+          const owed = answer(d.sent('server')).slice(answered);
+          for (let i = 0, k = 0; i < owed.length; k++) d.from('server', owed.slice(i, (i += c[k % c.length]!)));
+          answered += owed.length;
+        };
+        if (serverFirst) serve();
+        for (let i = 0, k = 0; i < client.length; k++) {
+          d.from('client', client.slice(i, (i += c[(k + 1) % c.length]!)));
+          if (k % 2 === 0) serve();
+        }
+        for (let round = 0; round < 20 && answered < answer(d.sent('server')).length; round++) serve();
+        assert.equal(d.sent('server'), client, 'every byte forwarded, in order');
+        assert.equal(d.sent('client'), answer(client).replace('250-STARTTLS\r\n', ''));
+        const dels = d.kinds('deliver') as Extract<CodecCommand, { type: 'deliver' }>[];
+        assert.deepEqual(
+          dels.map((x) => [Buffer.concat(x.chunks.map((b) => Buffer.from(b))).toString('latin1'), x.envelope.mailFrom, x.envelope.rcptTo.join(), x.envelope.user]),
+          [['one\r\n', 'a@b', 'c@d', 'alice'], ['.two\r\n', 'e@f', 'g@h', 'alice']],
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   test('unchanged bytes when nothing changes; STARTTLS as the last line removed cleanly', () => {
     assert.equal(rewriteEhlo(lines(EHLO_REPLY), true).toString(), EHLO_REPLY);
     assert.equal(rewriteEhlo(lines('250-up\r\n250 STARTTLS\r\n'), false).toString(), '250 up\r\n');
