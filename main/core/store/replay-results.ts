@@ -12,6 +12,8 @@ const SESSION_ID = /^[0-9A-Za-z_-]{1,64}$/;
 
 export class ReplayResultStore {
   readonly dir: string;
+  /** The sessions with a kept diff: deleting thousands of sessions touches only their files. */
+  private readonly kept = new Set<string>();
 
   constructor(dataDir: string) {
     this.dir = join(dataDir, 'replays');
@@ -23,6 +25,8 @@ export class ReplayResultStore {
     const names = await readdir(this.dir);
     const stale = names.filter((n) => n.endsWith('.tmp') || (n.endsWith('.json') && !sessionExists(n.slice(0, -5))));
     await Promise.all(stale.map((n) => rm(join(this.dir, n), { force: true })));
+    const gone = new Set(stale);
+    for (const n of names) if (n.endsWith('.json') && !gone.has(n)) this.kept.add(n.slice(0, -5));
   }
 
   /** Keep a run's diff under its replay session; a run that recorded no session is not kept. */
@@ -34,6 +38,7 @@ export class ReplayResultStore {
     const file = this.file(id);
     await writeFile(`${file}.tmp`, JSON.stringify(stored), { mode: 0o600 });
     await rename(`${file}.tmp`, file);
+    this.kept.add(id);
   }
 
   /** The diff of the run that recorded `sessionId`, or null. */
@@ -47,7 +52,8 @@ export class ReplayResultStore {
   }
 
   async remove(sessionIds: string[]): Promise<void> {
-    await Promise.all(sessionIds.filter((id) => SESSION_ID.test(id)).map((id) => rm(this.file(id), { force: true })));
+    const gone = sessionIds.filter((id) => this.kept.delete(id));
+    await Promise.all(gone.map((id) => rm(this.file(id), { force: true })));
   }
 
   private file(sessionId: string): string {
