@@ -124,6 +124,34 @@ describe('Dovecot upstream: every client-side × upstream-side TLS mode, Python 
     assert.equal(session.messageIds.length, 1);
   });
 
+  test('imapflow fetching one message by UID twice, and again after selecting INBOX anew: caught once, byte-exact', async () => {
+    const st = await createProxy(mt, 'imap', { clientTls: 'none', upstreamTls: 'none', upstreamPort: dv.port, name: 'i-refetch' });
+    const client = new ImapFlow({ host: '127.0.0.1', port: st.boundPort!, secure: false, doSTARTTLS: false, auth: { user: 'bob', pass: dv.password }, logger: false });
+    await client.connect();
+    const sources: Buffer[] = [];
+    const fetchUid1 = async (): Promise<void> => {
+      const m = await client.fetchOne('1', { source: true, uid: true }, { uid: true });
+      assert.ok(m && m.source);
+      sources.push(m.source);
+    };
+    try {
+      await client.mailboxOpen('INBOX');
+      await fetchUid1();
+      await fetchUid1();
+      // The same mailbox selected again, with the same UIDVALIDITY: the same UID is the same
+      // message (RFC 3501 §2.3.1.1), known by its key, not read again.
+      await client.mailboxClose();
+      await client.mailboxOpen('INBOX');
+      await fetchUid1();
+    } finally {
+      await client.logout();
+    }
+    assert.equal(new Set(sources.map(sha)).size, 1);
+    const { session } = await closedSession(mt, st.boundPort!);
+    assert.equal(session.messageIds.length, 1);
+    for (const id of session.messageIds) assert.equal(sha((await mt.getRaw(`/api/messages/${id}/raw`)).body), sha(sources[0]!));
+  });
+
   test('curl --ssl-reqd --cacert fetches a message by UID', async () => {
     const st = await createProxy(mt, 'imap', { clientTls: 'starttls', upstreamTls: 'starttls', upstreamPort: dv.port, name: 'i-curl' });
     const r = await run('curl', ['-sS', '--max-time', '15', '--ssl-reqd', '--cacert', mailtapCa, '-u', `bob:${dv.password}`, `imap://127.0.0.1:${st.boundPort}/INBOX;UID=1`]);

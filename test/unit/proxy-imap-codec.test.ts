@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ImapProxy } from '../../main/core/protocols/imap/proxy.js';
 import { rewriteCapabilities } from '../../main/core/protocols/imap/proxy-capability.js';
-import { uidInFirstLine } from '../../main/core/protocols/imap/proxy-fetch.js';
+import { mailboxArgument, uidInFirstLine } from '../../main/core/protocols/imap/proxy-fetch.js';
 import type { TlsMode } from '../../shared/types.js';
 import { ProxyDrive, type Turn } from '../helpers/proxy-drive.js';
 
@@ -38,16 +38,38 @@ describe('IMAP relay codec', () => {
     });
   }
 
-  test('a UID fetched again in the same selection is known by its key, not read again; a new selection starts afresh', () => {
+  test('a UID fetched again is known by its mailbox, UIDVALIDITY and UID, not read again; another mailbox is another key', () => {
     // Different bytes under one UID cannot come from a correct server: they show which way the
     // second fetch was recognised. By its key, it is not collected, so it is not caught again.
     const d = drive().connected().from('server', '* OK hi\r\n').from('client', 'a SELECT INBOX\r\nb UID FETCH 7 BODY.PEEK[]\r\nc UID FETCH 7 BODY.PEEK[]\r\n');
     const select = (v: number): string => `* 3 EXISTS\r\n* OK [UIDVALIDITY ${v}] UIDs valid\r\n* OK [UIDNEXT 9] next\r\n`;
     d.from('server', `${select(100)}a OK [READ-WRITE] selected\r\n${fetchOf('Subject: one\r\n\r\n1\r\n')}b OK\r\n${fetchOf('Subject: two\r\n\r\n2\r\n')}c OK\r\n`, 'bytewise');
     assert.deepEqual(d.delivered(), ['Subject: one\r\n\r\n1\r\n']);
-    d.from('client', 'd EXAMINE INBOX\r\ne UID FETCH 7 BODY.PEEK[]\r\n');
+    d.from('client', 'd EXAMINE "inbox"\r\ne UID FETCH 7 BODY.PEEK[]\r\n');
     d.from('server', `${select(100)}d OK [READ-ONLY] examined\r\n${fetchOf('Subject: three\r\n\r\n3\r\n')}e OK\r\n`);
-    assert.deepEqual(d.delivered(), ['Subject: one\r\n\r\n1\r\n', 'Subject: three\r\n\r\n3\r\n'], 'a UID is keyed within one SELECT or EXAMINE');
+    assert.equal(d.delivered().length, 1, 'INBOX again, in any spelling, with the same UIDVALIDITY');
+    d.from('client', 'f SELECT Archive\r\ng UID FETCH 7 BODY.PEEK[]\r\n');
+    d.from('server', `${select(100)}f OK selected\r\n${fetchOf('Subject: four\r\n\r\n4\r\n')}g OK\r\n`);
+    d.from('client', 'h SELECT INBOX\r\ni UID FETCH 7 BODY.PEEK[]\r\n');
+    d.from('server', `${select(101)}h OK selected\r\n${fetchOf('Subject: five\r\n\r\n5\r\n')}i OK\r\n`);
+    assert.deepEqual(d.delivered().slice(1), ['Subject: four\r\n\r\n4\r\n', 'Subject: five\r\n\r\n5\r\n'], 'another mailbox, and a new UIDVALIDITY, are other keys');
+    d.from('client', 'j SELECT Nowhere\r\nk UID FETCH 7 BODY.PEEK[]\r\n');
+    d.from('server', `j NO no such mailbox\r\n${fetchOf('Subject: six\r\n\r\n6\r\n')}k OK\r\n`);
+    assert.equal(d.delivered().length, 4, 'after a failed SELECT nothing is selected: the content decides');
+  });
+
+  test('mailboxArgument: atoms, quoted strings with escapes, INBOX in any case; a literal is not known', () => {
+    const rows: [string, string | null][] = [
+      [' INBOX', 'INBOX'],
+      [' inbox (CONDSTORE)', 'INBOX'],
+      [' "Sent Items"', 'Sent Items'],
+      [' "a \\"q\\" b"', 'a "q" b'],
+      [' Archive/2024', 'Archive/2024'],
+      [' {5}', null],
+      [' ~{5}', null],
+      ['', null],
+    ];
+    for (const [args, name] of rows) assert.equal(mailboxArgument(args), name, args);
   });
 
   test('a UID inside a quoted string, or after a literal, is no key: the content decides', () => {

@@ -5,13 +5,15 @@
 // (BODY[1]) are not messages and are left alone.
 //
 // A message fetched again is known by its UID when the response carries one (RFC 3501 §2.3.1.1:
-// a UID names a message for as long as the mailbox's UIDVALIDITY holds). Each SELECT or EXAMINE
-// reports its UIDVALIDITY (§6.3.1), so UIDs are keyed per selection: a UID seen after another
-// selection is a new key, and the content digest decides.
+// a UID names a message of a mailbox for as long as that mailbox's UIDVALIDITY holds). So the key
+// is the mailbox the client selected (SELECT or EXAMINE, as it named it), the UIDVALIDITY the
+// server reported for it (§6.3.1) and the UID: the same message fetched again after the client
+// selected another mailbox and came back is still known. A mailbox named by a literal, or a
+// selection the proxy could not follow, keys by that selection alone.
 import { FetchCapture, type FetchOrigin } from '../proxy-fetch-capture.js';
 import type { CodecCommand } from '../types.js';
 
-const UIDVALIDITY = /^\* OK \[UIDVALIDITY \d+\]/i;
+const UIDVALIDITY = /^\* OK \[UIDVALIDITY (\d{1,10})\]/i;
 const ITEM_LITERAL = /(?:^|[ (])(BODY\[\]|RFC822|BODY\[HEADER\]|RFC822\.HEADER|BODY\[TEXT\]|RFC822\.TEXT) \{(\d{1,10})\}$/i;
 
 export class FetchWatcher {
@@ -22,8 +24,16 @@ export class FetchWatcher {
   private sink: 'capture' | 'header' | null = null;
   /** The UID in the FETCH response being read, when its first line carries one. */
   private uid: string | null = null;
-  /** Counts the mailbox selections seen (by their UIDVALIDITY response); 0 before any. */
-  private selection = 0;
+  /** SELECT and EXAMINE commands not yet answered, oldest first (mailbox null: not known). */
+  private readonly selects: { tag: string; mailbox: string | null }[] = [];
+  /** The selected mailbox's key prefix, or null when none is selected (or known). */
+  private selection: string | null = null;
+  private selections = 0;
+
+  /** The client sent SELECT or EXAMINE: `args` is the rest of its line. */
+  selecting(tag: string, args: string): void {
+    this.selects.push({ tag, mailbox: mailboxArgument(args) });
+  }
 
   /** A response starts with this line: "* 12 FETCH (…" or anything else. */
   responseStart(head: string): void {
@@ -31,9 +41,19 @@ export class FetchWatcher {
     this.uid = this.seq ? uidInFirstLine(head) : null;
   }
 
-  /** A whole response line with no literal: watches for a new selection's UIDVALIDITY. */
+  /** A whole response line with no literal: follows selections (UIDVALIDITY, then the tagged answer). */
   responseLine(text: string): void {
-    if (UIDVALIDITY.test(text)) this.selection++;
+    const validity = UIDVALIDITY.exec(text);
+    if (validity) {
+      const mailbox = this.selects[0]?.mailbox;
+      this.selection = mailbox != null ? `${mailbox}\0${validity[1]}` : `#${++this.selections}`;
+      return;
+    }
+    const pending = this.selects[0];
+    if (!pending || !text.startsWith(`${pending.tag} `)) return;
+    this.selects.shift();
+    // A SELECT that fails leaves no mailbox selected (RFC 3501 §6.3.1).
+    if (!/^\S+ OK\b/i.test(text)) this.selection = null;
   }
 
   /** A line of the response ends in a literal announcement: where do its octets go? */
@@ -43,7 +63,7 @@ export class FetchWatcher {
     const item = m?.[1]?.toUpperCase();
     if (!item || !this.seq) return;
     if (item === 'BODY[]' || item === 'RFC822') {
-      const key = this.selection && this.uid ? `${this.selection} ${this.uid}` : null;
+      const key = this.selection !== null && this.uid ? `${this.selection}\0${this.uid}` : null;
       if (this.capture.begin(`FETCH ${this.seq} ${item}`, key, Number(m![2]))) this.sink = 'capture';
     } else if (item.endsWith('HEADER]') || item.endsWith('.HEADER')) {
       this.header = { seq: this.seq, chunks: [], size: 0, done: false };
@@ -93,4 +113,21 @@ export function uidInFirstLine(text: string): string | null {
     }
   }
   return null;
+}
+
+/**
+ * The mailbox a SELECT or EXAMINE names, from the rest of its line: an atom or a quoted string
+ * (RFC 3501 §9 "mailbox"), with INBOX in any case as INBOX (§5.1); null for a literal.
+ */
+export function mailboxArgument(args: string): string | null {
+  const a = args.trimStart();
+  let name: string;
+  if (a.startsWith('"')) {
+    const m = /^"((?:[^"\\]|\\.)*)"/.exec(a);
+    if (!m) return null;
+    name = m[1]!.replace(/\\(.)/g, '$1');
+  } else if (a.startsWith('{') || a.startsWith('~{')) return null;
+  else name = /^[^\s()]+/.exec(a)?.[0] ?? '';
+  if (!name) return null;
+  return name.toUpperCase() === 'INBOX' ? 'INBOX' : name;
 }

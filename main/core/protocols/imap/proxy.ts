@@ -144,6 +144,7 @@ export class ImapProxy extends ProxyCodec {
       if (verb === 'COMPRESS') return this.queueLocal(`${tag} BAD COMPRESS is not available through mailtap's proxy (RFC 4978 would hide the dialogue)\r\n`);
       this.currentTag = tag;
       this.logins.command(tag, verb, text);
+      if (verb === 'SELECT' || verb === 'EXAMINE') this.fetches.selecting(tag, text.slice(m![0].length));
       // A line with no valid tag gets an untagged BAD (RFC 3501 §7.1.3): nothing to wait for.
       if (m && VALID_TAG.test(tag)) this.inflight.push(tag);
       if (verb === 'AUTHENTICATE' || verb === 'IDLE') {
