@@ -32,7 +32,9 @@ export class FetchWatcher {
 
   /** The client sent SELECT or EXAMINE: `args` is the rest of its line. */
   selecting(tag: string, args: string): void {
-    this.selects.push({ tag, mailbox: mailboxArgument(args) });
+    // Bounded: a client that pipelines this many selections gets keys by selection alone.
+    if (this.selects.length >= 32) for (const x of this.selects) x.mailbox = null;
+    else this.selects.push({ tag, mailbox: mailboxArgument(args) });
   }
 
   /** A response starts with this line: "* 12 FETCH (…" or anything else. */
