@@ -127,6 +127,18 @@ describe('POP3 relay codec', () => {
     assert.deepEqual(d.delivered(), ['Subject: a\r\n\r\nl1\r\nl2\r\n']);
   });
 
+  test('AUTH: answers sent before their "+" challenge are still answers; the replies stay paired (RFC 5034 §4)', () => {
+    const d = drive().connected().from('server', '+OK hi\r\n');
+    d.from('client', 'AUTH LOGIN\r\nYWxpY2U=\r\ncHc=\r\nSTAT\r\n');
+    assert.equal(d.sent('server'), 'AUTH LOGIN\r\n', 'the answers wait for their challenges');
+    d.from('server', '+ VXNlcm5hbWU6\r\n');
+    assert.equal(d.sent('server'), 'AUTH LOGIN\r\nYWxpY2U=\r\n');
+    d.from('server', '+ UGFzc3dvcmQ6\r\n+OK logged in\r\n');
+    assert.equal(d.sent('server'), 'AUTH LOGIN\r\nYWxpY2U=\r\ncHc=\r\nSTAT\r\n');
+    d.from('server', '+OK 1 20\r\n');
+    assert.match(d.sent('client'), /\+OK logged in\r\n\+OK 1 20\r\n$/);
+  });
+
   test('AUTH: SASL lines are relayed, not taken for commands', () => {
     const d = drive().connected().from('server', GREETING);
     d.from('client', 'AUTH PLAIN\r\n').from('server', '+ \r\n').from('client', 'AGFsaWNlAHB3\r\n').from('server', '+OK\r\n');

@@ -40,6 +40,8 @@ const TERMINATOR = ascii('.\r\n');
 export class Pop3Proxy extends ProxyCodec {
   /** command: lines are commands; sasl: the next line answers an AUTH challenge; hold: wait. */
   private client: 'command' | 'sasl' | 'hold' = 'command';
+  /** The client is held until an AUTH exchange's next response (see onCommand). */
+  private authHold = false;
   private readonly upstream = new RawLines(MAX_LINE);
   private readonly pending: Pending[] = [];
   private upstreamGreeted = false;
@@ -107,8 +109,9 @@ export class Pop3Proxy extends ProxyCodec {
       const raw = this.clientBuf.subarray(0, lf + 1);
       this.clientBuf = this.clientBuf.subarray(lf + 1);
       if (this.client === 'sasl') {
-        // A SASL response line, not a command (RFC 5034 §4).
-        this.client = 'command';
+        // A SASL response line, not a command (RFC 5034 §4); whether the next line is one too
+        // depends on the upstream's next response (another "+" challenge, or +OK/-ERR).
+        this.holdForAuth();
         const p = this.pending[0];
         if (p?.sasl) observeSaslResponse(p.sasl, raw.toString('latin1').replace(/\r?\n$/, ''));
         out.push(this.toServer(raw));
@@ -124,7 +127,24 @@ export class Pop3Proxy extends ProxyCodec {
     const args = sp < 0 ? '' : text.slice(sp + 1);
     if (verb === 'STLS') return this.clientStls();
     this.pending.push({ verb, args, ...(verb === 'AUTH' ? { sasl: beginSasl(args) } : {}) });
+    // As in SMTP (RFC 4954 §4, which RFC 5034 follows), a line sent after AUTH before its
+    // response answers a challenge, as the upstream will read it; only an initial response that
+    // completes a one-round-trip mechanism (PLAIN, EXTERNAL) lets commands follow at once.
+    if (verb === 'AUTH' && !/^(?:PLAIN|EXTERNAL)\s+\S/i.test(args)) this.holdForAuth();
     return [this.toServer(raw)];
+  }
+
+  private holdForAuth(): void {
+    this.authHold = true;
+    this.client = 'hold';
+  }
+
+  /** The AUTH exchange answered: the client's next line is read again (as `next`). */
+  private releaseAuth(next: 'command' | 'sasl'): void {
+    if (this.authHold) {
+      this.authHold = false;
+      this.client = next;
+    } else if (next === 'sasl') this.client = 'sasl';
   }
 
   /** STLS from the client: ours to answer (RFC 2595 §4), in turn with the responses ahead. */
@@ -169,7 +189,7 @@ export class Pop3Proxy extends ProxyCodec {
     }
     if (!ok && line.text.startsWith('+') && p.verb === 'AUTH') {
       // A SASL challenge (RFC 5034 §4): the client answers with one line.
-      this.client = 'sasl';
+      this.releaseAuth('sasl');
       return [this.toClient(line.raw), ...this.pumpClient()];
     }
     const multi = ok ? isMultiline(p.verb, p.args) : null;
@@ -187,6 +207,7 @@ export class Pop3Proxy extends ProxyCodec {
     }
     this.pending.shift();
     this.loggedIn(p, ok);
+    if (p.verb === 'AUTH') this.releaseAuth('command');
     return [this.toClient(line.raw), ...flushLocal(this.pending), ...this.pumpClient()];
   }
 
