@@ -10,6 +10,7 @@ import { encodeEnvelope } from '../protocols/imap/envelope.js';
 import { type RawField, readFields } from '../protocols/imap/header-fields.js';
 import type { FetchData, FetchWants } from '../protocols/imap/requests.js';
 import type { MessageStore } from '../store/message-store.js';
+import { ShardedMap } from '../store/sharded-map.js';
 import { toCrlf } from './crlf.js';
 import { type CachedFacts, FactsFile } from './facts-file.js';
 
@@ -37,7 +38,7 @@ export function flagsOf(m: MessageSummary): string[] {
 }
 
 export class MessageFacts {
-  private readonly facts = new Map<string, Facts>();
+  private readonly facts = new ShardedMap<Facts>();
   private readonly contents = new Map<string, Promise<Content>>();
   private readonly contentSizes = new Map<string, number>();
   private readonly file: FactsFile | null;
@@ -189,7 +190,7 @@ export class MessageFacts {
   private remember(id: string): Facts {
     let f = this.facts.get(id);
     if (!f) {
-      if (this.facts.size >= MAX_FACTS) this.facts.delete(this.facts.keys().next().value!);
+      if (this.facts.size >= MAX_FACTS) this.facts.delete(this.facts.oldestNear(id)!);
       this.facts.set(id, (f = {}));
     }
     return f;

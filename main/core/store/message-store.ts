@@ -8,6 +8,7 @@ import type { MessageQuery } from '../../../shared/api.js';
 import type { Envelope, MessageSummary, Page } from '../../../shared/types.js';
 import { summarizeMessage } from '../mime/index.js';
 import { DurableWriter } from './durable-writer.js';
+import { ShardedMap } from './sharded-map.js';
 import { newId, isId } from './ids.js';
 import { Journal } from './journal.js';
 import { FolderIndex, INBOX } from './folder-index.js';
@@ -61,7 +62,8 @@ type Record =
   | MailboxRecord;
 
 export class MessageStore {
-  private readonly byId = new Map<string, MessageSummary>();
+  /** Every stored message by id; sharded, so growing it never rehashes it whole (sharded-map.ts). */
+  private readonly byId = new ShardedMap<MessageSummary>();
   /** Oldest first; ids sort by arrival. */
   private order: string[] = [];
   private readonly journal: Journal<Record>;
