@@ -26,6 +26,9 @@ export const SETTING_BOUNDS = {
 
 type Bounded = keyof typeof SETTING_BOUNDS;
 
+/** A proxy listener's maxConnections: its bounds, and what a listener holds unless told (1,000 held sessions must fit). */
+export const PROXY_CONNECTIONS = { min: 1, max: 100_000, default: 4096 } as const;
+
 /** What to say when a value is under the minimum, where the reason is worth giving. */
 const UNDER: Partial<Record<Bounded, string>> = {
   'smtp.maxMessageSize': 'At least 1 KB: RFC 1870 SIZE must allow real messages.',

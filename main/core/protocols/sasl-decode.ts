@@ -161,6 +161,14 @@ export function observeSaslResponse(a: SaslSeen, b64: string): void {
  * (RFC 4954 §4), POP3 AUTH (RFC 5034 §4) or IMAP AUTHENTICATE (RFC 4959 §3), the initial
  * response observed; null when no mechanism is named (POP3's bare AUTH lists them).
  */
+/**
+ * Whether commands may follow an AUTH command at once, without waiting for its reply: only when
+ * it carries an initial response for a mechanism that completes in one round trip, such as
+ * PLAIN or EXTERNAL (RFC 4954 §4 for SMTP, which RFC 5034 §4 follows for POP3). Otherwise the
+ * next line the client sends answers a challenge, as the server will read it.
+ */
+export const authMayBePipelined = (authArgs: string): boolean => /^(?:PLAIN|EXTERNAL)\s+\S/i.test(authArgs);
+
 export function beginSasl(args: string): SaslSeen | null {
   const [mech = '', initial] = args.trim().split(/\s+/);
   if (!mech) return null;

@@ -7,6 +7,7 @@
 // Options: tls (client side: none|starttls|implicit), upstream-tls, verify (true|false),
 // sni (server name sent upstream), name, max-connections (1 to 100000, default 4096).
 import type { ProxyListenerConfig, Protocol, TlsMode } from '../../../shared/types.js';
+import { PROXY_CONNECTIONS } from '../../../shared/settings-rules.js';
 import { badRequest } from '../errors.js';
 
 const PROTOCOLS: Protocol[] = ['smtp', 'pop3', 'imap'];
@@ -16,12 +17,8 @@ const IMPLICIT_PORTS = new Set([465, 993, 995]);
 
 const HOST_RE = /^(?:[A-Za-z0-9_.-]{1,253}|[0-9A-Fa-f:.]+)$/;
 
-/**
- * Concurrent sessions per proxy listener unless set; each takes two descriptors (client and
- * upstream). 1,000 held sessions must fit.
- */
-export const DEFAULT_PROXY_CONNECTIONS = 4096;
-export const MAX_PROXY_CONNECTIONS = 100_000;
+/** Concurrent sessions per proxy listener unless set; each takes two descriptors (client and upstream). */
+export const DEFAULT_PROXY_CONNECTIONS = PROXY_CONNECTIONS.default;
 
 export function validateProxyConfig(c: ProxyListenerConfig, where = 'proxy'): void {
   const fail = (m: string): never => {
@@ -43,7 +40,7 @@ export function validateProxyConfig(c: ProxyListenerConfig, where = 'proxy'): vo
   if (c.servername !== null && (typeof c.servername !== 'string' || !/^[A-Za-z0-9_.-]{1,253}$/.test(c.servername))) fail('servername must be a host name or null');
   if (typeof c.enabled !== 'boolean') fail('enabled must be true or false');
   const max = c.maxConnections;
-  if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > MAX_PROXY_CONNECTIONS)) fail(`maxConnections must be a whole number from 1 to ${MAX_PROXY_CONNECTIONS}`);
+  if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max < PROXY_CONNECTIONS.min || max > PROXY_CONNECTIONS.max)) fail(`maxConnections must be a whole number from ${PROXY_CONNECTIONS.min} to ${PROXY_CONNECTIONS.max}`);
 }
 
 export function validateProxyList(list: unknown): void {

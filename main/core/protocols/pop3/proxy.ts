@@ -17,7 +17,7 @@
 import { type OwedReply, ProxyCodec, type ProxyTlsModes, flushLocal } from '../proxy-codec.js';
 import { FetchCapture } from '../proxy-fetch-capture.js';
 import { RawLines, type RawLine } from '../proxy-lines.js';
-import { beginSasl, observeSaslResponse, type SaslSeen } from '../sasl-decode.js';
+import { authMayBePipelined, beginSasl, observeSaslResponse, type SaslSeen } from '../sasl-decode.js';
 import { utf8FromLatin1 } from '../text.js';
 import { type CodecCommand, ascii } from '../types.js';
 import { isMultiline } from './dissector.js';
@@ -127,10 +127,8 @@ export class Pop3Proxy extends ProxyCodec {
     const args = sp < 0 ? '' : text.slice(sp + 1);
     if (verb === 'STLS') return this.clientStls();
     this.pending.push({ verb, args, ...(verb === 'AUTH' ? { sasl: beginSasl(args) } : {}) });
-    // As in SMTP (RFC 4954 §4, which RFC 5034 follows), a line sent after AUTH before its
-    // response answers a challenge, as the upstream will read it; only an initial response that
-    // completes a one-round-trip mechanism (PLAIN, EXTERNAL) lets commands follow at once.
-    if (verb === 'AUTH' && !/^(?:PLAIN|EXTERNAL)\s+\S/i.test(args)) this.holdForAuth();
+    // A line sent after AUTH before its response may answer a challenge: hold it until the response says.
+    if (verb === 'AUTH' && !authMayBePipelined(args)) this.holdForAuth();
     return [this.toServer(raw)];
   }
 

@@ -13,6 +13,7 @@
 import type { TlsMode } from '../../../../shared/types.js';
 import { LineReader } from '../line-reader.js';
 import { type OwedReply, ProxyCodec, flushLocal } from '../proxy-codec.js';
+import { authMayBePipelined } from '../sasl-decode.js';
 import { type CodecCommand, ascii } from '../types.js';
 import { parseReplyLine } from './reply.js';
 import { offers, rewriteEhlo } from './proxy-ehlo.js';
@@ -151,10 +152,8 @@ export class SmtpProxy extends ProxyCodec {
     if (verb === 'MAIL' || verb === 'RSET' || verb === 'EHLO' || verb === 'HELO') this.tap.discardUnsent();
     if (verb === 'AUTH') {
       this.tap.authStart(arg);
-      // AUTH ends a pipelined group, unless its initial response completes a one-round-trip
-      // mechanism such as PLAIN or EXTERNAL (RFC 4954 §4). A line the client sends before the
-      // reply answers a challenge, as the upstream will read it: hold it until the reply says.
-      if (!/^(?:PLAIN|EXTERNAL)\s+\S/i.test(arg)) this.holdForAuth();
+      // A line the client sends before the reply may answer a challenge: hold it until the reply says.
+      if (!authMayBePipelined(arg)) this.holdForAuth();
     }
     if (verb === 'DATA') {
       this.client = 'hold'; // payload or command: the 354 (or not) decides, RFC 2920 §3.1

@@ -1,6 +1,7 @@
 // The add/edit form's model: a draft with ports as typed text, the same checks the API makes
 // (main/core/proxy/config.ts) so most mistakes show before saving, and the API's own message
 // placed at the field it names when it still refuses.
+import { PROXY_CONNECTIONS } from '../../../../shared/settings-rules';
 import type { Protocol, ProxyListenerConfig, ProxyListenerState, TlsMode } from '../../../../shared/types';
 
 export interface ListenerDraft {
@@ -21,9 +22,7 @@ export interface ListenerDraft {
 export type DraftField = keyof ListenerDraft;
 export type DraftErrors = Partial<Record<DraftField, string>>;
 
-/** As main/core/proxy/config.ts: the default cap, and the most a listener may hold. */
-const DEFAULT_CONNECTIONS = 4096;
-const MAX_CONNECTIONS = 100_000;
+const DEFAULT_CONNECTIONS = PROXY_CONNECTIONS.default;
 
 /** Usual upstream ports: submission with STARTTLS, and implicit TLS (RFC 8314 §3.3). */
 export const USUAL_PORTS: Record<Protocol, { starttls: number; implicit: number }> = {
@@ -103,7 +102,7 @@ export function validateDraft(d: ListenerDraft): DraftErrors {
   if (up) e.upstreamPort = up;
   if (d.servername.trim() && !/^[A-Za-z0-9_.-]{1,253}$/.test(d.servername.trim())) e.servername = 'A server name is a DNS name, without spaces.';
   const max = Number(d.maxConnections);
-  if (d.maxConnections.trim() === '' || !Number.isInteger(max) || max < 1 || max > MAX_CONNECTIONS) e.maxConnections = `A whole number from 1 to ${MAX_CONNECTIONS.toLocaleString('en')}.`;
+  if (d.maxConnections.trim() === '' || !Number.isInteger(max) || max < PROXY_CONNECTIONS.min || max > PROXY_CONNECTIONS.max) e.maxConnections = `A whole number from ${PROXY_CONNECTIONS.min} to ${PROXY_CONNECTIONS.max.toLocaleString('en')}.`;
   return e;
 }
 
